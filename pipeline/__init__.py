@@ -1,0 +1,6 @@
+"""xuncha: the statistics pipeline of a county inspection office (县委巡察办).
+
+Data flows one way: schemas -> read -> validate -> aggregate -> render.
+"""
+
+__version__ = "0.1.0"

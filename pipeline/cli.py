@@ -1,0 +1,116 @@
+"""Command line: parse arguments, call the pipeline, turn exceptions into messages.
+
+The only module that prints for the user or exits. Everything the user reads
+here is Chinese; output survives a GBK console.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import EXIT_INTERNAL, EXIT_USAGE, XunchaError
+
+PROG = "xuncha"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with Chinese usage errors and exit code 2."""
+
+    def error(self, message: str) -> None:  # noqa: D102 - argparse API
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: 用法错误：{message}\n请运行 {self.prog} -h 查看帮助。\n")
+
+
+def _common(p: argparse.ArgumentParser, *, skip_invalid: bool = False) -> None:
+    p.add_argument("--inputs", type=Path, default=Path("inputs"), metavar="文件夹",
+                   help="存放填报工作簿的文件夹（含子文件夹），默认 inputs/")
+    p.add_argument("--outputs", type=Path, default=Path("outputs"), metavar="文件夹",
+                   help="统计结果和校验报告的输出文件夹，默认 outputs/")
+    if skip_invalid:
+        p.add_argument("--skip-invalid", action="store_true",
+                       help="跳过有错误的工作簿，只用无错误的工作簿统计；结果顶部会列出被跳过的文件")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser (also used by the tests to check help texts)."""
+    parser = _Parser(
+        prog=PROG,
+        description="县委巡察办巡察工作统计：读取填报工作簿，校验，生成月度、年度统计表、图表和总结初稿。",
+        epilog="示例：python run.py annual --year 2020",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}",
+                        help="显示版本号")
+    sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
+    sub.required = True
+
+    p = sub.add_parser("template", help="生成空白填报模板（名册、轮次填报表、年度综合情况）",
+                       description="生成三份空白填报模板，含下拉列表、填写提示和填表说明。",
+                       epilog="示例：python run.py template --out outputs/templates")
+    p.add_argument("--out", type=Path, default=Path("outputs/templates"), metavar="文件夹",
+                   help="模板输出文件夹，默认 outputs/templates/")
+
+    p = sub.add_parser("sample", help="生成示例县（示例县）2019—2021 年的示例填报数据",
+                       description="生成虚构的示例县填报工作簿，用于试用和测试。",
+                       epilog="示例：python run.py sample --out inputs")
+    p.add_argument("--out", type=Path, default=Path("inputs"), metavar="文件夹",
+                   help="示例数据输出文件夹，默认 inputs/")
+
+    p = sub.add_parser("validate", help="读取并校验全部工作簿，生成校验报告",
+                       description="读取并校验全部填报工作簿，把发现的问题写入 校验报告.xlsx，不做统计。",
+                       epilog="示例：python run.py validate --inputs inputs")
+    _common(p)
+
+    p = sub.add_parser("annual", help="年度统计：统计表、metrics.json、图表、年度总结初稿",
+                       description="统计指定年度的巡察工作，输出到 outputs/<年>年度/。",
+                       epilog="示例：python run.py annual --year 2020")
+    p.add_argument("--year", required=True, metavar="年份", help="统计年度，四位数字，如 2020")
+    _common(p, skip_invalid=True)
+
+    p = sub.add_parser("monthly", help="月度统计：本月和本年累计，月报",
+                       description="统计指定月份（本月、本年累计，有上年数据时含同比），输出到 outputs/<年>年<月>月/。",
+                       epilog="示例：python run.py monthly --month 2020-06")
+    p.add_argument("--month", required=True, metavar="年-月", help="统计月份，如 2020-06")
+    _common(p, skip_invalid=True)
+    return parser
+
+
+def _say(text: str, stream=None) -> None:
+    stream = stream or sys.stdout
+    print(text, file=stream, flush=True)
+
+
+def _make_console_safe() -> None:
+    """Never crash on a console that cannot show a character (e.g. GBK on Windows)."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="replace")
+        except (AttributeError, ValueError):
+            pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    _make_console_safe()
+    args = build_parser().parse_args(argv)
+    from . import app  # imported late: `-h` stays fast
+
+    try:
+        return app.dispatch(args, say=_say)
+    except XunchaError as exc:
+        _say(f"错误：{exc.message}", sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        _say("已中断。", sys.stderr)
+        return EXIT_INTERNAL
+    except Exception:  # noqa: BLE001 - last resort: a short message and a log file
+        log = app.write_crash_log(getattr(args, "outputs", Path("outputs")))
+        _say(f"程序内部错误，未能完成。详细信息已写入：{log}\n请把该文件发给维护人员。", sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,218 @@
+"""The workbook standard, loaded from the declarative files under ``schemas/``.
+
+Everything that names a sheet, a header or an enumeration value asks this
+module; nothing else in the code spells one out.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+
+COLUMN_TYPES = {"text", "org", "count", "date", "enum", "year"}
+
+
+@dataclass(frozen=True)
+class Column:
+    id: str
+    header: str
+    type: str
+    required: bool = True
+    not_null: bool = False
+    enum: str | None = None
+    default: str | None = None
+    help: str = ""
+    example: str = ""
+    width: int | None = None
+    confidential: bool = False
+
+
+@dataclass(frozen=True)
+class Sheet:
+    id: str
+    name: str
+    purpose: str
+    required: bool
+    columns: tuple[Column, ...]
+    workbook: str = ""
+
+    def column(self, col_id: str) -> Column:
+        """The column with English id ``col_id``."""
+        for col in self.columns:
+            if col.id == col_id:
+                return col
+        raise KeyError(f"{self.id}.{col_id}")
+
+    def header(self, col_id: str) -> str:
+        """The Chinese header of column ``col_id``."""
+        return self.column(col_id).header
+
+    @property
+    def required_columns(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.required)
+
+
+@dataclass(frozen=True)
+class Workbook:
+    id: str
+    name: str
+    file: str
+    purpose: str
+    recognise_by: tuple[str, ...]
+    sheets: tuple[Sheet, ...]
+    min_count: int = 0
+    max_count: int | None = None
+
+    def sheet(self, sheet_id: str) -> Sheet:
+        for sh in self.sheets:
+            if sh.id == sheet_id:
+                return sh
+        raise KeyError(f"{self.id}.{sheet_id}")
+
+
+@dataclass(frozen=True)
+class Enum:
+    id: str
+    name: str
+    values: tuple[str, ...]
+    help: str = ""
+    families: tuple[dict, ...] = ()
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    name: str
+    categories: tuple[str, ...]
+    short: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Standard:
+    version: str
+    workbooks: tuple[Workbook, ...]
+    enums: dict[str, Enum]
+    taxonomies: dict[str, Taxonomy]
+    default_taxonomy: str
+    template_taxonomy: str
+    term_taxonomy: dict[str, str]
+    coverage_round_types: tuple[str, ...]
+    header_search_rows: int
+    default_county: str
+    sheets: dict[str, Sheet] = field(default_factory=dict)
+
+    def workbook(self, wb_id: str) -> Workbook:
+        for wb in self.workbooks:
+            if wb.id == wb_id:
+                return wb
+        raise KeyError(wb_id)
+
+    def sheet(self, sheet_id: str) -> Sheet:
+        """A sheet by its English id (sheet ids are unique across workbooks)."""
+        return self.sheets[sheet_id]
+
+    def enum_values(self, enum_id: str) -> tuple[str, ...]:
+        return self.enums[enum_id].values
+
+    def taxonomy_for_term(self, term: str | None) -> Taxonomy:
+        """The problem taxonomy in force for a term (届次)."""
+        name = self.term_taxonomy.get(term or "", self.default_taxonomy)
+        return self.taxonomies[name]
+
+    def all_problem_categories(self) -> tuple[str, ...]:
+        """Every category of every taxonomy, in first-seen order."""
+        seen: dict[str, None] = {}
+        for tax in self.taxonomies.values():
+            for cat in tax.categories:
+                seen.setdefault(cat, None)
+        return tuple(seen)
+
+    def families(self) -> tuple[dict, ...]:
+        """Families of 对象类别: ``{"id", "name", "members"}``."""
+        return self.enums["org_category"].families
+
+    def family_of(self, category: str) -> str | None:
+        for fam in self.families():
+            if category in fam["members"]:
+                return fam["id"]
+        return None
+
+
+def _load_toml(path: Path) -> dict:
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def _column(raw: dict) -> Column:
+    col = Column(**raw)
+    if col.type not in COLUMN_TYPES:
+        raise ValueError(f"schemas: column {col.id} has unknown type {col.type}")
+    return col
+
+
+def load_standard(schema_dir: Path = SCHEMA_DIR) -> Standard:
+    """Read the four schema files and check that they agree with each other."""
+    std = _load_toml(schema_dir / "standard.toml")
+    enums_raw = _load_toml(schema_dir / "enums.toml")
+    tax_raw = _load_toml(schema_dir / "taxonomy.toml")
+    rules = _load_toml(schema_dir / "rules.toml")
+
+    enums = {
+        key: Enum(id=key, name=val["name"], values=tuple(val["values"]),
+                  help=val.get("help", ""), families=tuple(val.get("families", ())))
+        for key, val in enums_raw.items()
+    }
+    taxonomies = {
+        name: Taxonomy(name=name, categories=tuple(val["categories"]),
+                       short=tuple(val.get("short", val["categories"])))
+        for name, val in tax_raw["taxonomies"].items()
+    }
+    workbooks = []
+    sheets: dict[str, Sheet] = {}
+    for wb in std["workbooks"]:
+        wb_sheets = []
+        for sh in wb["sheets"]:
+            sheet = Sheet(id=sh["id"], name=sh["name"], purpose=sh.get("purpose", ""),
+                          required=sh.get("required", True),
+                          columns=tuple(_column(c) for c in sh["columns"]), workbook=wb["id"])
+            if sheet.id in sheets:
+                raise ValueError(f"schemas: sheet id {sheet.id} used twice")
+            sheets[sheet.id] = sheet
+            wb_sheets.append(sheet)
+        workbooks.append(Workbook(id=wb["id"], name=wb["name"], file=wb["file"],
+                                  purpose=wb.get("purpose", ""),
+                                  recognise_by=tuple(wb["recognise_by"]),
+                                  sheets=tuple(wb_sheets), min_count=wb.get("min_count", 0),
+                                  max_count=wb.get("max_count")))
+    standard = Standard(
+        version=std["version"], workbooks=tuple(workbooks), enums=enums,
+        taxonomies=taxonomies, default_taxonomy=tax_raw["default"],
+        template_taxonomy=tax_raw.get("template_taxonomy", tax_raw["default"]),
+        term_taxonomy=dict(tax_raw.get("terms", {})),
+        coverage_round_types=tuple(rules["coverage"]["counting_round_types"]),
+        header_search_rows=rules["reading"]["header_search_rows"],
+        default_county=rules["output"]["default_county"], sheets=sheets)
+    _check_consistency(standard)
+    return standard
+
+
+def _check_consistency(std: Standard) -> None:
+    for sheet in std.sheets.values():
+        for col in sheet.columns:
+            if col.type == "enum" and col.enum != "taxonomy" and col.enum not in std.enums:
+                raise ValueError(f"schemas: {sheet.id}.{col.id} names unknown enum {col.enum}")
+    for name in [std.default_taxonomy, std.template_taxonomy, *std.term_taxonomy.values()]:
+        if name not in std.taxonomies:
+            raise ValueError(f"schemas: unknown taxonomy {name}")
+    for rtype in std.coverage_round_types:
+        if rtype not in std.enums["round_type"].values:
+            raise ValueError(f"schemas: coverage round type {rtype} is not a 巡察类型")
+
+
+@cache
+def standard() -> Standard:
+    """The project's standard (loaded once per process)."""
+    return load_standard()
