@@ -47,11 +47,11 @@ def _sample(args, say: Say) -> int:
 
 
 def _load(args, say: Say) -> Dataset:
-    from .load import load_dataset
-
     inputs = Path(args.inputs)
     if not inputs.is_dir():
         raise UsageError(f"找不到输入文件夹“{inputs}”。请用 --inputs 指定存放填报工作簿的文件夹。")
+    from .load import load_dataset
+
     return load_dataset(inputs, progress=sys.stderr.isatty())
 
 

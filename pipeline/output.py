@@ -15,6 +15,9 @@ from pathlib import Path
 
 from .errors import OutputError
 
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
 
 def _locked_message(target: Path) -> str:
     return (f"无法写入文件“{target}”：文件可能正在 Excel/WPS 中打开，或没有写入权限。"
@@ -32,6 +35,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
     fd, tmp_name = tempfile.mkstemp(prefix=".~tmp-", suffix=target.suffix, dir=target.parent)
     os.close(fd)
     tmp = Path(tmp_name)
+    os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs are ordinary files
     try:
         yield tmp
         try:
