@@ -52,7 +52,7 @@ def _load(args, say: Say) -> Dataset:
         raise UsageError(f"找不到输入文件夹“{inputs}”。请用 --inputs 指定存放填报工作簿的文件夹。")
     from .load import load_dataset
 
-    return load_dataset(inputs, progress=sys.stderr.isatty())
+    return load_dataset(inputs, progress=sys.stderr.isatty(), exclude=(Path(args.outputs),))
 
 
 def _summarise(ds: Dataset, report: Path | None, say: Say) -> None:

@@ -7,6 +7,7 @@ here is Chinese; output survives a GBK console.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -80,7 +81,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _say(text: str, stream=None) -> None:
     stream = stream or sys.stdout
-    print(text, file=stream, flush=True)
+    try:
+        print(text, file=stream, flush=True)
+    except BrokenPipeError:
+        # e.g. `xuncha validate | head`: the reader went away. Keep working (the
+        # exit code still says how it went) and send further output nowhere.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
 
 
 def _make_console_safe() -> None:

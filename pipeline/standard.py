@@ -102,7 +102,9 @@ class Standard:
     coverage_round_types: tuple[str, ...]
     header_search_rows: int
     default_county: str
+    rectified_status: str
     sheets: dict[str, Sheet] = field(default_factory=dict)
+    rules: dict = field(default_factory=dict)  # schemas/rules.toml as read
 
     def workbook(self, wb_id: str) -> Workbook:
         for wb in self.workbooks:
@@ -194,7 +196,8 @@ def load_standard(schema_dir: Path = SCHEMA_DIR) -> Standard:
         term_taxonomy=dict(tax_raw.get("terms", {})),
         coverage_round_types=tuple(rules["coverage"]["counting_round_types"]),
         header_search_rows=rules["reading"]["header_search_rows"],
-        default_county=rules["output"]["default_county"], sheets=sheets)
+        default_county=rules["output"]["default_county"],
+        rectified_status=rules["problems"]["rectified_status"], sheets=sheets, rules=rules)
     _check_consistency(standard)
     return standard
 
@@ -210,6 +213,8 @@ def _check_consistency(std: Standard) -> None:
     for rtype in std.coverage_round_types:
         if rtype not in std.enums["round_type"].values:
             raise ValueError(f"schemas: coverage round type {rtype} is not a 巡察类型")
+    if std.rectified_status not in std.enums["rectification_status"].values:
+        raise ValueError(f"schemas: rectified_status {std.rectified_status} is not a 整改状态")
 
 
 @cache

@@ -1,0 +1,176 @@
+"""Aggregate stage: a :class:`Dataset` and a :class:`Period` in, a :class:`Report` out.
+
+The report carries every figure of the period (``main``), for ``monthly`` the
+year-to-date (``ytd``), the previous-year twins when the previous year has data,
+whole-round summaries, coverage, the monthly trend, and ``metrics`` (metrics.json).
+
+"The previous year has data" means some 巡察对象/工作量/发现问题/问题线索 row is dated
+in the previous year's twin of the *year-to-date*: for ``annual`` that is the previous
+year; for ``monthly`` it is January to the same month of the previous year, and then
+both 本月 and 本年累计 get 上年同期 (a month with nothing last year is a real 0 then,
+not missing data).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .coverage import Coverage, compute_coverage
+from .figures import Figures, period_figures
+from .model import Dataset, SourceFile
+from .periods import Period
+from .rounds import RoundSummary, summaries_from_frames
+from .selection import Frames, rectified_value, stamp
+from .standard import standard
+
+SCHEMA_VERSION = 1
+# Items of the registry's optional 基本情况 sheet used in titles (workbook standard §3).
+INFO_COUNTY, INFO_COMPILER = "县名", "编制单位"
+
+
+@dataclass
+class Report:
+    """Everything the renderers write for one period."""
+
+    period: Period
+    county: str
+    compiler: str
+    compiled_on: dt.date
+    term: str
+    main: Figures
+    ytd: Figures | None  # monthly only
+    previous: Figures | None  # previous-year twin of ``main`` (when it has data)
+    previous_ytd: Figures | None  # monthly only, previous-year twin of ``ytd``
+    rounds: list[RoundSummary]  # active in the period, ordered by (term, round)
+    coverage: Coverage
+    trend: list[dict]  # {"month", "talks", "problems"} for months 1..period end
+    overdue: pd.DataFrame | None  # None when no 整改时限 was filled anywhere
+    sources: list[SourceFile]
+    excluded: list[str]
+    metrics: dict = field(default_factory=dict)
+
+    @property
+    def detail(self) -> Figures:
+        """The figures whose rows the detail sheets list (the year-to-date for monthly)."""
+        return self.ytd or self.main
+
+
+def _info(ds: Dataset, key: str, default: str) -> str:
+    """A 基本情况 item (县名 / 编制单位)."""
+    value = (ds.info or {}).get(key)
+    return value.strip() if isinstance(value, str) and value.strip() else default
+
+
+def _trend(frames: Frames, period: Period) -> list[dict]:
+    """个别谈话 and 发现问题 per month, January to the period's end month."""
+    out = []
+    for month in range(1, period.end.month + 1):
+        start = dt.date(period.year, month, 1)
+        end = (dt.date(period.year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1))
+        end = min(end, period.end)
+        out.append({"month": month,
+                    "talks": int(frames.dated("workload", start, end)["talks"].sum()),
+                    "problems": len(frames.dated("problems", start, end))})
+    return out
+
+
+def _overdue(frames: Frames, end: dt.date) -> pd.DataFrame | None:
+    """Problems found by ``end`` whose 整改时限 passed before ``end``, not rectified by then."""
+    probs = frames.problems
+    if "deadline" not in probs or probs["deadline"].isna().all():
+        return None
+    done = (probs["status"] == rectified_value()) & (probs["rectified_on"] <= stamp(end))
+    late = (probs["found"] <= stamp(end)) & (probs["deadline"] < stamp(end)) & ~done
+    return probs[late].sort_values(["deadline", "term", "round"])
+
+
+def _twins(frames: Frames, period: Period, term: str, today: dt.date) -> tuple:
+    """Previous-year figures for the period and (monthly) the year-to-date, or Nones."""
+    prev_ytd_period = period.year_to_date().previous_year()
+    if not frames.has_rows(prev_ytd_period.start, prev_ytd_period.end):
+        return None, None
+    previous = period_figures(frames, period.previous_year(), term, today)
+    if period.kind != "monthly":
+        return previous, None
+    return previous, period_figures(frames, prev_ytd_period, term, today)
+
+
+def build_report(ds: Dataset, period: Period, today: dt.date | None = None) -> Report:
+    """All figures of ``period``. ``today`` ends in-progress rounds (default: today)."""
+    today = today or dt.date.today()
+    frames = Frames.from_dataset(ds)
+    coverage = compute_coverage(frames, period.end)
+    term = coverage.term
+    main = period_figures(frames, period, term, today)
+    ytd = period_figures(frames, period.year_to_date(), term, today) \
+        if period.kind == "monthly" else None
+    previous, previous_ytd = _twins(frames, period, term, today)
+    rounds = [r for r in summaries_from_frames(frames, period.end)
+              if r.active_in(period.start, period.end, today)]
+    report = Report(
+        period=period, county=_info(ds, INFO_COUNTY, standard().default_county),
+        compiler=_info(ds, INFO_COMPILER, ""), compiled_on=today, term=term, main=main, ytd=ytd,
+        previous=previous, previous_ytd=previous_ytd, rounds=rounds, coverage=coverage,
+        trend=_trend(frames, period), overdue=_overdue(frames, period.end),
+        sources=list(ds.sources), excluded=list(ds.excluded))
+    report.metrics = build_metrics(report)
+    return report
+
+
+def _period_dict(period: Period) -> dict:
+    return {"kind": period.kind, "label": period.label, "start": period.start.isoformat(),
+            "end": period.end.isoformat()}
+
+
+def _breakdowns(fig: Figures) -> dict:
+    return {"problems_by_category": dict(fig.problems_by_category),
+            "problems_by_status": dict(fig.problems_by_status),
+            "clues_by_disposition": dict(fig.clues_by_disposition),
+            "clues_by_transfer": {r["label"]: r["clues"] for r in fig.clues_by_transfer},
+            "ecology_grades": dict(fig.ecology_grades)}
+
+
+def _group_entry(row: dict) -> dict:
+    out = dict(row)
+    for key in ("start", "end"):
+        out[key] = out[key].isoformat() if out[key] else None
+    return out
+
+
+def build_metrics(report: Report) -> dict:
+    """metrics.json as a dict: the keys of outputs.md, plus these extensions:
+
+    ``county``, ``compiled_on``; ``previous_year`` (totals of the previous-year twin, null
+    when the previous year has no data) and for monthly ``previous_year_to_date``;
+    ``problems_by_status`` (status at the period end), ``clues_by_transfer``; for monthly
+    ``year_to_date_breakdowns`` (the five breakdowns of the year to date); ``by_group``
+    (table 3); ``coverage.inspected_not_in_force``; ``monthly_trend``; ``overdue_problems``
+    (null when no 整改时限 was filled); ``excluded`` (workbooks left out).
+    Rates are fractions, null when there is nothing to divide by.
+    """
+    m: dict = {"schema_version": SCHEMA_VERSION, "period": _period_dict(report.period),
+               "term": report.term, "county": report.county,
+               "compiled_on": report.compiled_on.isoformat(), "totals": dict(report.main.totals)}
+    if report.ytd is not None:
+        m["year_to_date"] = dict(report.ytd.totals)
+    m["previous_year"] = dict(report.previous.totals) if report.previous else None
+    if report.period.kind == "monthly":
+        m["previous_year_to_date"] = \
+            dict(report.previous_ytd.totals) if report.previous_ytd else None
+    m.update(_breakdowns(report.main))
+    if report.ytd is not None:
+        m["year_to_date_breakdowns"] = _breakdowns(report.ytd)
+    m["rounds"] = [r.metrics_entry() for r in report.rounds]
+    m["by_group"] = [_group_entry(g) for g in report.main.group_rows]
+    m["coverage"] = report.coverage.metrics()
+    m["monthly_trend"] = [dict(t) for t in report.trend]
+    m["overdue_problems"] = None if report.overdue is None else len(report.overdue)
+    m["sources"] = [{"file": s.path, "sha256": s.sha256} for s in report.sources]
+    m["excluded"] = list(report.excluded)
+    return m
+
+
+__all__ = ["Report", "RoundSummary", "build_metrics", "build_report"]

@@ -1,0 +1,155 @@
+"""Loading: discover -> read -> normalise -> validate, into one :class:`Dataset`.
+
+``load_dataset`` is what every command calls; ``drop_invalid`` implements
+``--skip-invalid`` (statistics from the workbooks without errors only).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pandas as pd
+
+from .discover import discover, relative_name
+from .errors import InputErrors
+from .model import Dataset, Finding, SourceFile
+from .read import FileRead, read_file
+from .standard import standard
+from .validate import check, normalise
+
+POOL_MIN_FILES = 200  # below this a process pool costs more than it saves
+CHUNK_FILES = 100  # at least this many files per task of the pool (each task has a fixed cost)
+TASKS_PER_WORKER = 4  # a few tasks per worker balance the load
+
+Job = tuple[str, str]  # (path, path relative to --inputs)
+
+
+@dataclasses.dataclass
+class _Part:
+    """What one chunk of files yields: reads (raw cells dropped), typed frames, findings."""
+
+    reads: list[FileRead]
+    frames: dict[str, pd.DataFrame]
+    blanks: dict[str, pd.DataFrame]
+    findings: list[Finding]
+
+
+def _load_chunk(jobs: list[Job], on_file=None) -> _Part:
+    """Read and normalise some files (runs in a worker process when there are many)."""
+    reads = []
+    for path, rel in jobs:
+        reads.append(read_file(Path(path), rel))
+        if on_file is not None:
+            on_file()
+    frames, blanks, findings = normalise(reads)
+    for fr in reads:
+        for sheet in fr.sheets:
+            sheet.columns = {}  # now in the frames; not sent back across processes
+    return _Part(reads, frames, blanks, [f for fr in reads for f in fr.findings] + findings)
+
+
+def _load_parts(jobs: list[Job], progress: bool) -> list[_Part]:
+    """Chunks of files loaded in order: a process pool for many files, else in-process."""
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(jobs), desc="读取工作簿", unit="份", file=sys.stderr)
+    try:
+        if len(jobs) < POOL_MIN_FILES or (os.cpu_count() or 1) < 2:
+            return [_load_chunk(jobs, bar.update if bar else None)]
+        workers = os.cpu_count() or 2
+        size = max(CHUNK_FILES, -(-len(jobs) // (workers * TASKS_PER_WORKER)))
+        chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
+        parts = []
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for chunk, part in zip(chunks, pool.map(_load_chunk, chunks)):
+                parts.append(part)
+                if bar is not None:
+                    bar.update(len(chunk))
+        return parts
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def _combine(parts: list[_Part]) -> _Part:
+    """One part from many: one frame per sheet kind across all files."""
+    if len(parts) == 1:
+        return parts[0]
+    frames = {sid: pd.concat([p.frames[sid] for p in parts], ignore_index=True) for sid in parts[0].frames}
+    blanks = {sid: pd.concat([p.blanks[sid] for p in parts], ignore_index=True) for sid in parts[0].blanks}
+    return _Part([r for p in parts for r in p.reads], frames, blanks, [f for p in parts for f in p.findings])
+
+
+def _sheet_order() -> dict[str, int]:
+    return {sheet.name: i for i, sheet in enumerate(standard().sheets.values())}
+
+
+def finding_order(f: Finding) -> tuple:
+    """Sort key: file, sheet (in the standard's order), row; errors first on a row."""
+    order = _sheet_order()
+    return (f.file, order.get(f.sheet, len(order)), f.sheet, f.row or 0, not f.is_error, f.column, f.code)
+
+
+def _sources(reads: list[FileRead], frames: dict[str, pd.DataFrame]) -> list[SourceFile]:
+    """A SourceFile per recognised workbook: hash, data rows per sheet, submissions."""
+    rows: dict[str, dict[str, int]] = {}
+    for frame in frames.values():
+        counts = frame.groupby(["source_file", "source_sheet"], sort=False).size()
+        for (path, sheet), n in zip(counts.index, counts.to_numpy()):
+            rows.setdefault(path, {})[sheet] = int(n)
+    info = frames["round_info"].dropna(subset=["term", "group"])
+    subs: dict[str, list] = {}
+    for path, term, rnd, group in zip(info["source_file"], info["term"], info["round"], info["group"]):
+        subs.setdefault(path, []).append((term, int(rnd), group))
+    return [SourceFile(r.path, r.kind, r.sha256,
+                       {s.name: rows.get(r.path, {}).get(s.name, 0) for s in r.sheets},
+                       subs.get(r.path, []))
+            for r in reads if r.kind is not None]
+
+
+def _info(frames: dict[str, pd.DataFrame]) -> dict[str, str]:
+    """基本情况: item -> content (the last row wins)."""
+    basic = frames["basic_info"].dropna(subset=["item"])
+    return {item: (content or "") for item, content in zip(basic["item"], basic["content"])}
+
+
+def load_dataset(inputs: Path, progress: bool = False, exclude: tuple[Path, ...] = ()) -> Dataset:
+    """Read and check every workbook under ``inputs`` (except the ``exclude`` folders);
+    never raises for bad content."""
+    inputs = Path(inputs)
+    paths, skipped, findings = discover(inputs, exclude)
+    jobs = [(str(p), relative_name(p, inputs)) for p in paths]
+    part = _combine(_load_parts(jobs, progress))
+    findings += part.findings + check(part.frames, part.blanks, part.findings, part.reads)
+    findings.sort(key=finding_order)
+    return Dataset(tables=part.frames, sources=_sources(part.reads, part.frames), findings=findings,
+                   skipped=skipped, info=_info(part.frames))
+
+
+def _registry_files(ds: Dataset) -> set[str]:
+    return {s.path for s in ds.sources if s.kind == "registry"}
+
+
+def drop_invalid(ds: Dataset) -> Dataset:
+    """Leave out every workbook with an error (``--skip-invalid``).
+
+    Errors of the registry, or errors not tied to one workbook (no registry),
+    cannot be skipped: raises InputErrors.
+    """
+    bad = {f.file for f in ds.errors}
+    blocking = [f for f in ds.errors if not f.file or f.file in _registry_files(ds)]
+    if blocking:
+        name = standard().workbook("registry").name
+        where = "；".join(f"{f.file or name}：{f.message}" for f in blocking[:3])
+        raise InputErrors(f"{name}有错误，不能用 --skip-invalid 跳过（统计离不开名册）。"
+                          f"请先按校验报告改正名册后重新运行。{where}")
+    tables = {sid: frame[~frame["source_file"].isin(bad)].reset_index(drop=True)
+              for sid, frame in ds.tables.items()}
+    sources = [dataclasses.replace(s, valid=s.path not in bad) for s in ds.sources]
+    return dataclasses.replace(ds, tables=tables, sources=sources, excluded=sorted(bad))

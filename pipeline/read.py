@@ -1,0 +1,486 @@
+"""Reading: one workbook file -> raw cell values of its recognised sheets.
+
+python-calamine reads every format (.xlsx .xlsm .xls .ods) from the file's bytes,
+so the file is opened once, read-only, and hashed from the same bytes. Each
+recognised sheet yields its data rows column-wise (column id -> raw values)
+with their Excel row numbers; ``normalize`` later builds ONE frame per sheet
+kind from all files. Nothing here converts values: that is ``normalize``'s job.
+
+Per-file problems (unreadable file, unknown workbook, missing sheet or column,
+formula without cached value) come back as findings, never as exceptions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import re
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from pathlib import Path
+
+import python_calamine
+
+from .model import ERROR, WARNING, Finding
+from .standard import Column, Sheet, Workbook, standard
+
+_LABEL_DROP = re.compile(r"[\s\u3000\u00a0\ufeff\u200b]+")
+_BRACKETS = str.maketrans({"(": "（", ")": "）"})
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+_ENCRYPTED_MESSAGE = ("文件设置了打开密码（已加密），无法读取。请在 Excel/WPS 中取消打开密码后另存为 .xlsx，"
+                      "再放回输入文件夹。")
+_NOT_NUMERIC = ("count", "year")  # merged cells are not filled in these: no double counting
+
+
+def schema_rules() -> dict:
+    """``schemas/rules.toml`` as a dict (reading and checking settings)."""
+    return standard().rules
+
+
+@cache
+def _total_labels() -> frozenset[str]:
+    """Total-row labels as typed: ``合计``, ``合 计``, ``合　计``, `` 合计 ``."""
+    out = set()
+    for label in schema_rules().get("reading", {}).get("total_row_labels", ()):
+        for sep in ("", " ", "  ", "\u3000"):
+            spaced = sep.join(label)
+            out |= {spaced, f" {spaced}", f"{spaced} ", f" {spaced} "}
+    return frozenset(out)
+
+
+@lru_cache(maxsize=16384)
+def _norm_text(text: str) -> str:
+    return _LABEL_DROP.sub("", text).translate(_BRACKETS)
+
+
+def norm_label(value) -> str:
+    """A sheet name or header for matching: no spaces or line breaks, brackets full-width."""
+    return _norm_text(value if isinstance(value, str) else str(value))
+
+
+@dataclass
+class SheetData:
+    """The data rows of one recognised sheet of one file, column-wise."""
+
+    sheet_id: str
+    name: str  # as in the file
+    header_row: int  # Excel row number of the header
+    rows: list[int] = field(default_factory=list)  # Excel row number of each data row
+    columns: dict[str, tuple] = field(default_factory=dict)  # column id -> raw values
+
+
+@dataclass
+class FileRead:
+    """Everything read from one file (picklable: crosses process boundaries)."""
+
+    path: str  # relative to --inputs, with "/"
+    sha256: str
+    kind: str | None = None  # workbook id, None when unreadable or unknown
+    sheet_names: list[str] = field(default_factory=list)
+    sheets: list[SheetData] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+class _Unreadable(Exception):
+    """The file cannot be opened as a workbook; ``code`` and Chinese message."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+# ------------------------------------------------------------------ opening
+
+def _unreadable_reason(data: bytes, detail: str) -> _Unreadable:
+    """Explain, from the file's first bytes, why it could not be read."""
+    if not data:
+        return _Unreadable("file-unreadable", "文件是空的（0 字节）。请向填报人重新索取该工作簿。")
+    if data.startswith(_OLE_MAGIC) and _ENCRYPTED_STREAM in data:
+        return _Unreadable("file-encrypted", _ENCRYPTED_MESSAGE)
+    if data.startswith(b"PK"):
+        return _Unreadable("file-unreadable", "文件已损坏或不完整（可能复制、下载时中断），无法读取。"
+                           f"请用 Excel/WPS 打开后另存为 .xlsx，或向填报人重新索取。（{detail}）")
+    return _Unreadable("file-unreadable", "不是有效的 Excel/WPS 工作簿（文件内容与扩展名不符），无法读取。"
+                       "请用 Excel 或 WPS 打开后另存为 .xlsx，再放回输入文件夹。")
+
+
+def _open(data: bytes):
+    """A calamine workbook from the file's bytes (format detected from the content)."""
+    try:
+        return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except python_calamine.PasswordError:
+        raise _Unreadable("file-encrypted", _ENCRYPTED_MESSAGE) from None
+    except Exception as exc:  # noqa: BLE001 - calamine raises several types
+        raise _unreadable_reason(data, str(exc)[:80]) from None
+
+
+# ------------------------------------------------------------- recognition
+
+@lru_cache(maxsize=256)
+def _recognise(sheet_names: tuple[str, ...]) -> tuple[Workbook | None, dict[str, str], list[str]]:
+    """The workbook kind, {sheet id: sheet name in the file}, and missing required sheets."""
+    present = {}
+    for name in sheet_names:
+        present.setdefault(norm_label(name), name)
+    scores = []
+    for wb in standard().workbooks:
+        found = {sh.id: present[norm_label(sh.name)] for sh in wb.sheets
+                 if norm_label(sh.name) in present}
+        full = all(norm_label(r) in present for r in wb.recognise_by)
+        scores.append((full, len(found), wb, found))
+    full = [s for s in scores if s[0]]
+    partial = sorted((s for s in scores if s[1]), key=lambda s: -s[1])
+    if len(full) == 1:
+        best = full[0]
+    elif not full and partial and (len(partial) == 1 or partial[0][1] > partial[1][1]):
+        best = partial[0]  # a recognising sheet renamed: the kind with most sheets present
+    else:
+        return None, {}, []
+    _, _, wb, found = best
+    missing = [sh.name for sh in wb.sheets if sh.required and sh.id not in found]
+    return wb, found, missing
+
+
+# ------------------------------------------------------------------ headers
+
+@cache
+def _labels(sheet_id: str) -> dict[str, Column]:
+    """{normalised header: column} of a sheet."""
+    return {norm_label(c.header): c for c in standard().sheet(sheet_id).columns}
+
+
+@lru_cache(maxsize=4096)
+def _match_row(sheet_id: str, row: tuple) -> dict[str, int]:
+    """{column id: cell index} of the standard headers found in ``row`` (first one wins).
+
+    Cached: every workbook made from the template has the same header row.
+    """
+    labels = _labels(sheet_id)
+    mapping: dict[str, int] = {}
+    for j, cell in enumerate(row):
+        if cell != "":
+            col = labels.get(norm_label(cell))
+            if col is not None and col.id not in mapping:
+                mapping[col.id] = j
+    return mapping
+
+
+def _find_header(rows: list[list], sheet: Sheet, limit: int):
+    """``(row index, mapping)`` of the header row, or ``(None, best guess)``.
+
+    The header row is the first of the first ``limit`` rows holding every
+    required header; the best guess is ``(row index, hits, mapping)`` of the
+    row holding most of them, to say which are missing.
+    """
+    required = {c.id for c in sheet.required_columns}
+    best = (-1, 0, {})
+    for i, row in enumerate(rows[:limit]):
+        mapping = _match_row(sheet.id, tuple(row))
+        hits = len(required & mapping.keys())
+        if hits == len(required):
+            return i, mapping
+        if hits > best[1]:
+            best = (i, hits, mapping)
+    return None, best
+
+
+@lru_cache(maxsize=1024)
+def _header_problems(sheet_id: str, header: tuple) -> tuple[tuple[str, str, str, str, str], ...]:
+    """(level, code, message, column, value) for unknown and duplicated header cells."""
+    labels, mapping = _labels(sheet_id), _match_row(sheet_id, header)
+    out = []
+    for j, cell in enumerate(header):
+        label = norm_label(cell) if cell != "" else ""
+        col = labels.get(label)
+        text = str(cell).strip()
+        if label and col is None:
+            out.append((WARNING, "column-unknown",
+                        f"“{text}”不是本表的标准列，该列数据不参与统计。如是标准列，请按模板改正列名。", text, text))
+        elif label and mapping[col.id] != j:
+            out.append((ERROR, "column-duplicate",
+                        f"列“{col.header}”出现了两次，只读取了第一列。请删除或合并重复的列。", col.header, text))
+    return tuple(out)
+
+
+def _header_findings(rel: str, sheet: Sheet, name: str, rows: list[list], h: int) -> list[Finding]:
+    """Warnings for unknown header cells and errors for duplicated ones."""
+    return [Finding(level, code, message, rel, name, h + 1, column, value)
+            for level, code, message, column, value in _header_problems(sheet.id, tuple(rows[h]))]
+
+
+def _missing_header_findings(rel: str, sheet: Sheet, name: str, best, limit: int) -> list[Finding]:
+    """Errors for a sheet whose header row could not be found."""
+    row_idx, hits, mapping = best
+    if hits == 0:
+        return [Finding(ERROR, "header-not-found",
+                        f"在前 {limit} 行中找不到表头。请保留模板的表头行（{'、'.join(c.header for c in sheet.required_columns)}）。",
+                        rel, name, None, "", "")]
+    return [Finding(ERROR, "column-missing",
+                    f"缺少必需的列“{c.header}”（在第 {row_idx + 1} 行的表头中找不到）。请按模板补上该列，列名须一致。",
+                    rel, name, row_idx + 1, c.header, "")
+            for c in sheet.required_columns if c.id not in mapping]
+
+
+# ------------------------------------------------------------------ sheets
+
+def _fill_merged(rows: list[list], merged, first_data: int, sheet: Sheet, mapping: dict[str, int]):
+    """Give every cell of a merged data area the top-left value (text and date columns only)."""
+    fillable = {j for cid, j in mapping.items() if sheet.column(cid).type not in _NOT_NUMERIC}
+    for (r0, c0), (r1, c1) in merged or ():
+        if r0 < first_data or r0 >= len(rows):
+            continue
+        value = rows[r0][c0]
+        for r in range(r0, min(r1, len(rows) - 1) + 1):
+            for c in range(c0, c1 + 1):
+                if c in fillable and c < len(rows[r]):
+                    rows[r][c] = value
+
+
+def _sheet_data(sheet: Sheet, name: str, rows: list[list], h: int, mapping: dict[str, int]):
+    """(column-wise data rows below the header, Excel rows of total rows left out).
+
+    Fully empty rows are dropped; so are hand-made total rows (reported).
+    """
+    width = len(rows[h]) if rows else 0
+    numbers = [i + 1 for i in range(h + 1, len(rows)) if rows[i].count("") != width]
+    totals = _total_labels()
+    dropped = [n for n in numbers if not totals.isdisjoint(rows[n - 1])]
+    if dropped:
+        numbers = [n for n in numbers if n not in set(dropped)]
+    kept = [rows[i - 1] for i in numbers]
+    columns = list(zip(*kept)) if kept else []
+    data = {cid: (columns[j] if columns else ()) for cid, j in mapping.items()}
+    return SheetData(sheet.id, name, h + 1, numbers, data), dropped
+
+
+def _read_sheet(book, rel: str, sheet: Sheet, name: str, limit: int):
+    """(SheetData or None, findings, column map) of one sheet."""
+    cal_sheet = book.get_sheet_by_name(name)
+    rows = cal_sheet.to_python(skip_empty_area=False)
+    found = _find_header(rows, sheet, limit)
+    if found[0] is None:
+        return None, _missing_header_findings(rel, sheet, name, found[1], limit), {}
+    h, mapping = found
+    findings = _header_findings(rel, sheet, name, rows, h)
+    merged = cal_sheet.merged_cell_ranges
+    if merged:
+        _fill_merged(rows, merged, h + 1, sheet, mapping)
+    data, totals = _sheet_data(sheet, name, rows, h, mapping)
+    findings += [Finding(ERROR, "total-row", "这一行是合计行，未读取：程序会自动汇总各行，手工合计会重复计算。"
+                         "请删除合计行；如果这行就是唯一的数据，请改填巡察组、党组织等各列。", rel, name, row)
+                 for row in totals]
+    return data, findings, mapping
+
+
+# ------------------------------------------------ formulas without a cached value
+
+_SHEET_TAG = re.compile(rb'<sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"')
+_SHEET_TAG_REV = re.compile(rb'<sheet\b[^>]*?\br:id="([^"]*)"[^>]*?\bname="([^"]*)"')
+_REL_TAG = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"')
+_REL_TAG_REV = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"')
+_CELL_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_CELL_TYPE = re.compile(rb'\bt="(\w+)"')
+_CELL_VALUE = re.compile(rb"<v>([^<]*)</v>")
+_FORMULA = re.compile(rb"<f\b[^>]*?(?:/>|>([^<]*)</f>)")
+
+
+class _Zip:
+    """Members of an in-memory zip, read without zipfile's per-member overhead.
+
+    calamine has already opened the same bytes; this only re-reads sheet XML
+    to find formulas without a cached value. Anything unusual (zip64,
+    encryption, odd compression) falls back to :mod:`zipfile`.
+    """
+
+    def __init__(self, data: bytes):
+        self.data = data
+        self.entries: dict[str, tuple[int, int, int]] = {}
+        eocd = data.rfind(b"PK\x05\x06")
+        if eocd < 0:
+            raise zipfile.BadZipFile("no end of central directory")
+        count, _, offset = struct.unpack_from("<HII", data, eocd + 10)
+        pos = offset
+        for _ in range(count):
+            if data[pos:pos + 4] != b"PK\x01\x02":
+                raise zipfile.BadZipFile("bad central directory")
+            method = struct.unpack_from("<H", data, pos + 10)[0]
+            size = struct.unpack_from("<I", data, pos + 20)[0]
+            name_len, extra_len, comment_len = struct.unpack_from("<HHH", data, pos + 28)
+            local = struct.unpack_from("<I", data, pos + 42)[0]
+            name = data[pos + 46:pos + 46 + name_len].decode("utf-8", "replace")
+            if method not in (0, 8) or size == 0xFFFFFFFF:
+                raise zipfile.BadZipFile("unsupported member")
+            self.entries[name] = (local, size, method)
+            pos += 46 + name_len + extra_len + comment_len
+
+    def read(self, name: str) -> bytes:
+        local, size, method = self.entries[name]
+        name_len, extra_len = struct.unpack_from("<HH", self.data, local + 26)
+        start = local + 30 + name_len + extra_len
+        raw = self.data[start:start + size]
+        return zlib.decompress(raw, -15) if method == 8 else raw
+
+
+def _zip(data: bytes):
+    try:
+        return _Zip(data)
+    except (zipfile.BadZipFile, struct.error):
+        return zipfile.ZipFile(io.BytesIO(data))
+
+
+def _sheet_parts(zf) -> dict[str, str]:
+    """{sheet name: part path in the zip} from workbook.xml and its relationships."""
+    return _parts_of(zf.read("xl/workbook.xml"), zf.read("xl/_rels/workbook.xml.rels"))
+
+
+@lru_cache(maxsize=256)
+def _parts_of(book: bytes, rels: bytes) -> dict[str, str]:
+    targets = dict(_REL_TAG.findall(rels)) | {i: t for t, i in _REL_TAG_REV.findall(rels)}
+    sheets = dict(_SHEET_TAG.findall(book)) | {n: i for i, n in _SHEET_TAG_REV.findall(book)}
+    out = {}
+    for name, rid in sheets.items():
+        target = targets.get(rid, b"").decode("utf-8")
+        part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        out[html.unescape(name.decode("utf-8"))] = part
+    return out
+
+
+def _col_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n - 1
+
+
+def _cell_around(xml: bytes, pos: int) -> bytes:
+    """The whole ``<c ...>...</c>`` element around position ``pos``."""
+    start = xml.rfind(b"<c ", 0, pos)
+    tag_end = xml.find(b">", start)
+    if xml[tag_end - 1:tag_end] == b"/":
+        return xml[start:tag_end + 1]
+    end = xml.find(b"</c>", pos)
+    return xml[start:end + 4 if end >= 0 else len(xml)]
+
+
+def _bad_cells(xml: bytes) -> list[tuple[int, int, str, str]]:
+    """(row, col index, kind, text) of formula cells without a cached value and error cells."""
+    out = []
+    positions = [(m.start(), "formula") for m in _FORMULA.finditer(xml)] if b"<f" in xml else []
+    if b't="e"' in xml:
+        positions += [(m.start(), "error") for m in re.finditer(rb't="e"', xml)]
+    for pos, kind in positions:
+        cell = _cell_around(xml, pos)
+        ref = _CELL_REF.search(cell)
+        if ref is None:
+            continue
+        value = _CELL_VALUE.search(cell)
+        ctype = _CELL_TYPE.search(cell)
+        if kind == "formula":
+            if (value and value.group(1)) or (ctype and ctype.group(1) == b"str"):
+                continue
+            f = _FORMULA.search(cell)
+            text = "=" + html.unescape((f.group(1) or b"").decode("utf-8")) if f else ""
+        else:
+            text = html.unescape(value.group(1).decode("utf-8")) if value else "#错误"
+        out.append((int(ref.group(2)), _col_index(ref.group(1)), kind, text))
+    return out
+
+
+def _scan_xlsx(data: bytes, names) -> dict[str, list]:
+    """{sheet name: bad cells} of the sheets ``names`` of an .xlsx/.xlsm; {} for other formats."""
+    if not data.startswith(b"PK"):
+        return {}
+    try:
+        zf = _zip(data)
+        parts = _sheet_parts(zf)
+        out = {}
+        for name in names:
+            xml = zf.read(parts[name]) if name in parts else b""
+            if b"<f" in xml or b't="e"' in xml:
+                out[name] = _bad_cells(xml)
+        return out
+    except (KeyError, zipfile.BadZipFile, zlib.error, ValueError, UnicodeDecodeError):
+        return {}
+
+
+def _cell_findings(rel: str, sheet: Sheet, data: SheetData, mapping: dict[str, int], cells) -> list[Finding]:
+    """Findings for bad cells inside the data area of mapped columns."""
+    if not cells:
+        return []
+    by_index = {j: sheet.column(cid) for cid, j in mapping.items()}
+    rows = set(data.rows)
+    out = []
+    for row, j, kind, text in cells:
+        col = by_index.get(j)
+        if col is None or row not in rows:
+            continue
+        shown = "" if col.confidential else text
+        if kind == "formula":
+            out.append(Finding(ERROR, "formula-no-cached-value",
+                               "单元格是公式，但文件中没有保存计算结果（文件由程序生成、从未在 Excel/WPS 中计算过）。"
+                               "请用 Excel/WPS 打开该文件、确认数字后保存，或把公式改为数值。",
+                               rel, data.name, row, col.header, shown))
+        else:
+            out.append(Finding(ERROR, "cell-error-value",
+                               f"单元格是错误值“{text}”（公式出错）。请改正公式或直接填写数值。",
+                               rel, data.name, row, col.header, shown))
+    return out
+
+
+# -------------------------------------------------------------------- files
+
+def _read_book(data: bytes, rel: str, result: FileRead) -> None:
+    """Fill ``result`` from the workbook bytes; raises _Unreadable."""
+    book = _open(data)
+    result.sheet_names = list(book.sheet_names)
+    wb, found, missing = _recognise(tuple(result.sheet_names))
+    if wb is None:
+        shown = "、".join(f"“{n}”" for n in result.sheet_names) or "（没有工作表）"
+        kinds = "；".join(f"{w.name}（{'、'.join(w.recognise_by)}）" for w in standard().workbooks)
+        result.findings.append(Finding(ERROR, "workbook-unknown",
+                                       f"无法识别的工作簿：它的工作表是 {shown}。填报工作簿须含以下工作表之一组：{kinds}。"
+                                       "请检查工作表名称是否被改动，或把无关文件移出输入文件夹。", rel))
+        return
+    result.kind = wb.id
+    for name in missing:
+        result.findings.append(Finding(ERROR, "sheet-missing",
+                                       f"{wb.name}缺少工作表“{name}”（现有工作表：{'、'.join(result.sheet_names)}）。"
+                                       "请按模板补上该工作表，或改正被改动的工作表名称。", rel, name))
+    limit = standard().header_search_rows
+    bad = _scan_xlsx(data, found.values())
+    for sheet_id, name in found.items():
+        sheet = wb.sheet(sheet_id)
+        sheet_data, findings, mapping = _read_sheet(book, rel, sheet, name, limit)
+        result.findings += findings
+        if sheet_data is not None:
+            result.sheets.append(sheet_data)
+            result.findings += _cell_findings(rel, sheet, sheet_data, mapping, bad.get(name, ()))
+
+
+def read_file(path: Path, rel: str) -> FileRead:
+    """Read one file. Never raises for bad content: problems become findings."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return FileRead(rel, "", findings=[Finding(ERROR, "file-unreadable",
+                        f"无法打开文件：{exc.strerror or exc}。请关闭占用该文件的程序后重试。", rel)])
+    result = FileRead(rel, hashlib.sha256(data).hexdigest())
+    try:
+        _read_book(data, rel, result)
+    except _Unreadable as exc:
+        result.kind, result.sheets = None, []
+        result.findings.append(Finding(ERROR, exc.code, exc.message, rel))
+    except BaseException as exc:  # noqa: BLE001 - calamine may panic on broken files
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
+        result.kind, result.sheets = None, []
+        result.findings.append(Finding(ERROR, "file-unreadable",
+                                       "文件内容有损坏，无法完整读取。请用 Excel/WPS 打开后另存为 .xlsx，"
+                                       f"或向填报人重新索取。（{type(exc).__name__}: {str(exc)[:80]}）", rel))
+    return result

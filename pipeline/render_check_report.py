@@ -1,0 +1,147 @@
+"""The check report 校验报告.xlsx: every finding, pointing at the cell to fix.
+
+Sheet 校验结果: one row per finding, sorted by file, sheet and row, with an
+autofilter and a frozen header; sheet 汇总: errors and warnings per file and
+the skipped files. Written with xlsxwriter as plain values (never formulas,
+links or numbers guessed from text) and atomically.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import xlsxwriter
+
+from .load import finding_order
+from .model import ERROR, WARNING, Dataset, Finding
+from .output import atomic_path
+from .standard import standard
+
+SHEET_FINDINGS = "校验结果"
+SHEET_SUMMARY = "汇总"
+FINDING_HEADERS = ("级别", "文件", "工作表", "行", "列", "值", "问题说明", "代码")
+SUMMARY_HEADERS = ("文件", "工作簿类型", "错误", "警告")
+SKIPPED_HEADERS = ("跳过的文件", "原因")
+NO_FINDINGS = "未发现问题：全部工作簿通过校验。"
+ALL_FILES = "（全部）"
+MAX_WIDTH = {"问题说明": 70, "值": 30, "文件": 40}
+LINE_HEIGHT = 15  # points per line of wrapped text
+WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+
+
+def display_width(text: str) -> int:
+    """Width of ``text`` in Excel character units: a Chinese character counts two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
+
+
+def _finding_row(f: Finding) -> list:
+    return [f.level, f.file or ALL_FILES, f.sheet, f.row if f.row else "", f.column, f.value, f.message, f.code]
+
+
+def _excluded_lines(ds: Dataset) -> list[str]:
+    if not ds.excluded:
+        return []
+    return [f"注意：以下 {len(ds.excluded)} 份工作簿有错误，未计入统计：{'；'.join(ds.excluded)}", ""]
+
+
+class _Writer:
+    """Formats and column-width bookkeeping shared by both sheets."""
+
+    def __init__(self, book: xlsxwriter.Workbook):
+        base = {"font_name": "等线", "font_size": 11, "valign": "top"}
+        self.head = book.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1})
+        self.cell = book.add_format({**base, "border": 1})
+        self.wrap = book.add_format({**base, "border": 1, "text_wrap": True})
+        self.error = book.add_format({**base, "border": 1, "font_color": "#C00000", "bold": True})
+        self.warning = book.add_format({**base, "border": 1, "font_color": "#9C5700"})
+        self.note = book.add_format({**base, "bold": True, "font_color": "#C00000"})
+
+    def table(self, ws, top: int, headers, rows, wrap_cols=()) -> int:
+        """Write a bordered table at row ``top``; set widths; return the next free row."""
+        widths = [display_width(h) + 2 for h in headers]
+        ws.write_row(top, 0, headers, self.head)
+        for r, row in enumerate(rows, start=top + 1):
+            for c, value in enumerate(row):
+                fmt = self.wrap if headers[c] in wrap_cols else self.cell
+                if headers[c] == "级别":
+                    fmt = self.error if value == ERROR else self.warning if value == WARNING else fmt
+                ws.write(r, c, value, fmt)
+                widths[c] = max(widths[c], display_width(value) + 2)
+        for c, header in enumerate(headers):
+            ws.set_column(c, c, min(widths[c], MAX_WIDTH.get(header, 40)))
+        for c, header in enumerate(headers):
+            if header in wrap_cols:  # wrapped text: make the row tall enough to show it all
+                width = min(widths[c], MAX_WIDTH.get(header, 40)) - 1
+                for r, row in enumerate(rows, start=top + 1):
+                    lines = -(-display_width(row[c]) // max(width, 1))
+                    if lines > 1:
+                        ws.set_row(r, LINE_HEIGHT * lines)
+        return top + 1 + len(rows)
+
+
+def _findings_sheet(book, w: _Writer, ds: Dataset) -> None:
+    ws = book.add_worksheet(SHEET_FINDINGS)
+    top = 0
+    for line in _excluded_lines(ds):
+        ws.write(top, 0, line, w.note)
+        top += 1
+    findings = sorted(ds.findings, key=finding_order)
+    rows = [_finding_row(f) for f in findings]
+    if not rows:
+        rows = [["", "", "", "", "", "", NO_FINDINGS, ""]]
+    end = w.table(ws, top, FINDING_HEADERS, rows, wrap_cols=("问题说明",))
+    ws.autofilter(top, 0, end - 1, len(FINDING_HEADERS) - 1)
+    ws.freeze_panes(top + 1, 0)
+    _print_setup(ws, top)
+
+
+def _print_setup(ws, header_row: int) -> None:
+    """A4 landscape, one page wide, header repeated on every page."""
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(header_row)
+
+
+def _per_file(ds: Dataset) -> list[list]:
+    kinds = {wb.id: wb.name for wb in standard().workbooks}
+    counts: dict[str, list] = {}
+    for s in ds.sources:
+        counts[s.path] = [s.path, kinds.get(s.kind, s.kind), 0, 0]
+    for f in ds.findings:
+        name = f.file or ALL_FILES
+        row = counts.setdefault(name, [name, "", 0, 0])
+        row[2 if f.is_error else 3] += 1
+    return sorted(counts.values(), key=lambda r: (r[0] != ALL_FILES, r[0]))
+
+
+def _summary_sheet(book, w: _Writer, ds: Dataset) -> None:
+    ws = book.add_worksheet(SHEET_SUMMARY)
+    top = 0
+    for line in _excluded_lines(ds):
+        ws.write(top, 0, line, w.note)
+        top += 1
+    ws.write(top, 0, f"读取工作簿 {len(ds.sources)} 份；错误 {len(ds.errors)} 处，警告 {len(ds.warnings)} 处。"
+             + ("" if ds.findings else NO_FINDINGS), w.note if ds.errors else None)
+    rows = _per_file(ds)
+    end = w.table(ws, top + 2, SUMMARY_HEADERS, rows)
+    ws.freeze_panes(top + 3, 0)
+    _print_setup(ws, top + 2)
+    skipped = [[s.path, s.reason] for s in ds.skipped] or [["（无）", ""]]
+    w.table(ws, end + 1, SKIPPED_HEADERS, skipped)
+    for c in (0, 1):
+        width = max(display_width(r[c]) for r in [SUMMARY_HEADERS, SKIPPED_HEADERS, *rows, *skipped]) + 2
+        ws.set_column(c, c, min(width, MAX_WIDTH["文件"] if c == 0 else MAX_WIDTH["问题说明"]))
+
+
+def write_check_report(ds: Dataset, path: Path) -> Path:
+    """Write 校验报告.xlsx to ``path`` atomically; return the path."""
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        book = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
+        w = _Writer(book)
+        _findings_sheet(book, w, ds)
+        _summary_sheet(book, w, ds)
+        book.close()
+    return path

@@ -1,0 +1,179 @@
+"""Trend and detail tables of the leadership workbook: the rows behind the totals.
+
+For ``monthly`` the detail sheets list the year-to-date rows with a column saying
+which of them count in the month, so both columns of 表1 can be traced.
+Clues never get a detail sheet: they reach the workbook only as counts (表3, 表5).
+"""
+
+from __future__ import annotations
+
+from .aggregate import Report
+from .selection import to_date, work_keys
+from .standard import standard
+from .table_model import Chart, Col, Table, cn_date
+from .tables import NO, TOTAL, YES, h, total_label
+
+SOURCE, ROW = "来源文件", "行号"
+IN_MONTH = "计入本月"
+GROUP_LEVEL = "（巡察组整体）"
+
+
+def _h(sheet_id: str, col_id: str) -> str:
+    return standard().sheet(sheet_id).header(col_id)
+
+
+def _yes(flag: bool) -> str:
+    return YES if flag else NO
+
+
+def _in_month(report: Report, day) -> list:
+    """The 计入本月 cell for monthly reports, nothing for annual ones."""
+    if report.ytd is None:
+        return []
+    return [_yes(report.period.contains(to_date(day)))]
+
+
+def _month_col(report: Report) -> list[Col]:
+    return [Col(IN_MONTH)] if report.ytd is not None else []
+
+
+def _scope(report: Report, frame, date_col: str, unit: str) -> str:
+    """（2020年1—6月，共8个，其中本月5个） for monthly; （共11个） for annual."""
+    total = f"共{len(frame)}{unit}"
+    if report.ytd is None:
+        return f"（{total}）"
+    month = sum(report.period.contains(to_date(d)) for d in frame[date_col])
+    return f"（{report.detail.period.label}，{total}，其中本月{month}{unit}）"
+
+
+# ---------------------------------------------------------------- 表10 月度趋势
+
+def trend(report: Report) -> Table:
+    """表10: 个别谈话 and 发现问题 per month of the year, to the period end."""
+    cols = [Col("月份"), Col(total_label("talks")), Col("发现问题（个）")]
+    rows = [[f"{t['month']}月", t["talks"], t["problems"]] for t in report.trend]
+    chart = Chart("trend", f"{report.period.year}年各月个别谈话和发现问题", 0, (1, 2), 0, len(rows) - 1)
+    span = f"{report.period.year}年1—{report.period.end.month}月"
+    return Table("月度趋势", f"表10 {report.period.label}各月个别谈话和发现问题（{span}）", cols, rows,
+                 notes=["个别谈话按工作量的统计日期、发现问题按发现日期计入月份。"], charts=[chart])
+
+
+# ---------------------------------------------------------------- 表11 问题明细
+
+def problems(report: Report) -> Table:
+    """表11: every problem counted, with where it came from."""
+    df = report.detail.problems.sort_values(["found", "term", "round", "problem_id"], kind="stable")
+    has_deadline = "deadline" in df and df["deadline"].notna().any()
+    cols = [Col("序号"), Col(_h("problems", "problem_id")), Col(h("round_info", "term")), Col(h("round_info", "round")),
+            Col(_h("problems", "group")), Col(_h("problems", "org")),
+            Col(_h("problems", "category"), wrap=True), Col(_h("problems", "found")),
+            Col(_h("problems", "fixed_on_spot")), Col("整改状态（填报）"),
+            Col(_h("problems", "rectified_on")), Col("期末整改状态")]
+    cols += [Col(_h("problems", "deadline"))] if has_deadline else []
+    cols += [Col(SOURCE, wrap=True), Col(ROW)] + _month_col(report)
+    rows = []
+    for i, r in enumerate(df.itertuples(index=False), start=1):
+        row = [i, r.problem_id, r.term, int(r.round), r.group, r.org, r.category, to_date(r.found),
+               r.fixed_on_spot, r.status, to_date(r.rectified_on) or "", r.status_at_end]
+        row += [to_date(r.deadline) or ""] if has_deadline else []
+        rows.append(row + [r.source_file, int(r.source_row)] + _in_month(report, r.found))
+    return Table("问题明细", f"表11 {report.period.label}发现问题明细{_scope(report, df, 'found', '个')}",
+                 cols, rows,
+                 notes=["期末整改状态：截至期末已完成整改的为已整改；期末以后才完成整改的按整改中计。"
+                        "来源文件和行号指向填报工作簿中的原始行。"])
+
+
+# ---------------------------------------------------------------- 表12 巡察对象明细
+
+def orgs(report: Report) -> Table:
+    """表12: every (round, organisation) counted in 巡察党组织."""
+    df = report.detail.orgs.sort_values(["start", "term", "round", "group"], kind="stable")
+    category = dict(zip(report.coverage.units["name"], report.coverage.units["category"],
+                        strict=True))
+    counting = set(standard().coverage_round_types)
+    cols = [Col("序号"), Col(h("round_info", "term")), Col(h("round_info", "round")), Col(_h("round_orgs", "group")), Col(h("round_info", "type")),
+            Col(_h("round_orgs", "org")), Col(_h("round_orgs", "category")),
+            Col(_h("round_orgs", "start")), Col(_h("round_orgs", "end")),
+            Col(_h("round_orgs", "grade")), Col("计入全覆盖"), Col(SOURCE, wrap=True),
+            Col(ROW)] + _month_col(report)
+    rows = []
+    for i, r in enumerate(df.itertuples(index=False), start=1):
+        rows.append([i, r.term, int(r.round), r.group, r.type, r.org, category.get(r.org, ""),
+                     to_date(r.start), to_date(r.end) or "", r.grade if isinstance(r.grade, str) else "",
+                     _yes(r.type in counting), r.source_file, int(r.source_row)]
+                    + _in_month(report, r.start))
+    return Table("巡察对象明细", f"表12 {report.period.label}巡察党组织明细"
+                 f"{_scope(report, df, 'start', '个')}", cols, rows)
+
+
+# ---------------------------------------------------------------- 表13 工作量明细
+
+def workload(report: Report) -> Table:
+    """表13: every 工作量 row counted, and their sum."""
+    df = report.detail.work.sort_values(["date", "term", "round", "group"], kind="stable")
+    keys = work_keys()
+    cols = [Col("序号"), Col(h("round_info", "term")), Col(h("round_info", "round")), Col(_h("workload", "group")),
+            Col(_h("workload", "org")), Col(_h("workload", "date"))]
+    cols += [Col(_h("workload", k)) for k in keys] + [Col(SOURCE, wrap=True), Col(ROW)]
+    cols += _month_col(report)
+    rows = []
+    for i, r in enumerate(df.itertuples(index=False), start=1):
+        org = r.org if isinstance(r.org, str) and r.org else GROUP_LEVEL
+        rows.append([i, r.term, int(r.round), r.group, org, to_date(r.date),
+                     *(int(getattr(r, k)) for k in keys), r.source_file, int(r.source_row)]
+                    + _in_month(report, r.date))
+    if rows:
+        rows.append([TOTAL, "", "", "", "", ""] + [int(df[k].sum()) for k in keys] + ["", ""]
+                    + ([""] if report.ytd is not None else []))
+    return Table("工作量明细", f"表13 {report.period.label}工作量明细{_scope(report, df, 'date', '行')}",
+                 cols, rows,
+                 total_rows=1 if rows else 0)
+
+
+# ---------------------------------------------------------------- 表14 全覆盖明细
+
+def coverage_units(report: Report) -> Table:
+    """表14: every registry unit: in force at the period end, inspected in the term, first visit."""
+    cov = report.coverage
+    reg = standard().sheet("units")
+    cols = [Col("序号"), Col(reg.header("name")), Col(reg.header("category")),
+            Col(reg.header("township")), Col(reg.header("added")), Col(reg.header("removed")),
+            Col("期末在册"), Col("本届已巡察"), Col("首次巡察"), Col(h("round_orgs", "start"))]
+    rows = []
+    for i, u in enumerate(cov.units.itertuples(index=False), start=1):
+        first = (f"{u.first_term}第{int(u.first_round)}轮 {u.first_group}" if u.inspected else "")
+        rows.append([i, u.name, u.category, u.township if isinstance(u.township, str) else "",
+                     to_date(u.added) or "", to_date(u.removed) or "", _yes(u.in_force),
+                     _yes(u.inspected), first, (to_date(u.first_start) or "") if u.inspected else ""])
+    term = f"{cov.term}，" if cov.term else ""
+    return Table("全覆盖明细", f"表14 {report.period.label}巡察对象名册覆盖明细（{term}截至"
+                 f"{cn_date(cov.as_of)}）",
+                 cols, rows, notes=["本届已巡察：本届开始至期末，被计入全覆盖的巡察类型进驻过。"])
+
+
+# ---------------------------------------------------------------- 表15 超期未整改
+
+def overdue(report: Report) -> Table | None:
+    """表15: problems whose 整改时限 passed by the period end, not rectified then."""
+    if report.overdue is None:
+        return None
+    cols = [Col("序号"), Col(_h("problems", "problem_id")), Col(h("round_info", "term")), Col(h("round_info", "round")),
+            Col(_h("problems", "group")), Col(_h("problems", "org")),
+            Col(_h("problems", "category"), wrap=True), Col(_h("problems", "found")),
+            Col(_h("problems", "deadline")), Col("整改状态（填报）"),
+            Col(_h("problems", "rectified_on")), Col(SOURCE, wrap=True), Col(ROW)]
+    rows = [[i, r.problem_id, r.term, int(r.round), r.group, r.org, r.category, to_date(r.found),
+             to_date(r.deadline), r.status, to_date(r.rectified_on) or "", r.source_file,
+             int(r.source_row)] for i, r in enumerate(report.overdue.itertuples(index=False), 1)]
+    return Table("超期未整改", f"表15 {report.period.label}超期未整改问题（截至"
+                 f"{cn_date(report.period.end)}，共{len(rows)}个）",
+                 cols, rows, empty_text="（没有超期未整改的问题）",
+                 notes=["整改时限已过（早于期末）且截至期末未完成整改的问题，不限于本期发现。"])
+
+
+def detail_tables(report: Report) -> list[Table]:
+    """Tables 10–15 (表15 only when some problem has a 整改时限)."""
+    out = [trend(report), problems(report), orgs(report), workload(report), coverage_units(report)]
+    late = overdue(report)
+    return out + ([late] if late is not None else [])
+
