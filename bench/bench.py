@@ -8,10 +8,15 @@ alternating, ``--repeat`` times each, every one in a fresh Python process:
   (c) xuncha : ``python run.py annual --year 2020`` end to end (all outputs written).
 
 It prints medians, the ratios (c)/(a) and (b)/(c), and the peak resident memory of
-(c) summed over its process tree (sampled from /proc every 20 ms; Linux only).
+(c) summed over its process tree (sampled from /proc every 20 ms; Linux only), as RSS
+(shared pages of forked children counted in each) and as PSS (shared pages split).
 
     python -m bench.bench --sizes 100 1000 5000 10000 --repeat 3
     python -m bench.bench --sizes 20 --repeat 1          # the CI smoke run
+
+``--timings`` also prints the per-stage seconds of the last (c) run (XUNCHA_TIMINGS=1
+makes pipeline/app.py write them to stderr). Every generated data set is checked to
+validate clean (no finding) on first use, so (c) measures a normal, error-free run.
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ from pathlib import Path
 from bench.generate import generate
 
 ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_S = 0.05  # memory sampling interval of the measured process tree
+PSS_EVERY = 5  # PSS (costly to read) every 5th sample, i.e. every 0.25 s
 WORK = ROOT / "bench" / "work"
 
 FLOOR = """
@@ -54,67 +61,106 @@ for f in files[:limit] if limit else files:
 """
 
 
-def _tree_rss_kb(pid: int) -> int:
-    """Resident memory of a process and all its descendants, in KiB (0 when gone)."""
-    total, stack = 0, [pid]
+def _tree_memory_kb(pid: int, pss: bool = True):
+    """(RSS, PSS) of a process and all its descendants, in KiB (0 when gone); RSS only
+    when ``pss`` is False (cheap: /proc/PID/status).
+
+    RSS counts a page shared by a forked child once per process; PSS (proportional
+    set size, from smaps_rollup) splits it among them: the tree's real footprint.
+    """
+    rss = total_pss = 0
+    stack = [pid]
     while stack:
         p = stack.pop()
         try:
-            status = Path(f"/proc/{p}/status").read_text()
-            total += next(int(line.split()[1]) for line in status.splitlines()
-                          if line.startswith("VmRSS:"))
+            if pss:
+                for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+                    elif line.startswith("Pss:"):
+                        total_pss += int(line.split()[1])
+            else:
+                status = Path(f"/proc/{p}/status").read_text()
+                rss += next(int(line.split()[1]) for line in status.splitlines()
+                            if line.startswith("VmRSS:"))
             for task in Path(f"/proc/{p}/task").iterdir():
                 stack += [int(c) for c in (task / "children").read_text().split()]
-        except (OSError, StopIteration, ValueError):
+        except (OSError, ValueError, StopIteration):
             continue
-    return total
+    return (rss, total_pss) if pss else rss
 
 
-def timed(cmd: list[str]) -> tuple[float, int]:
-    """Run ``cmd``; return (wall seconds, peak tree RSS in KiB). Fails loudly on error."""
+def timed(cmd: list[str], env: dict | None = None) -> tuple[float, tuple[int, int], str]:
+    """Run ``cmd``; return (wall seconds, (peak tree RSS, peak tree PSS) in KiB, stderr).
+    Fails loudly on error."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = 0
-    while proc.poll() is None:
-        peak = max(peak, _tree_rss_kb(proc.pid))
-        time.sleep(0.02)
-    elapsed = time.perf_counter() - start
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err,
+                                env={**os.environ, **(env or {})})
+        peak, k = (0, 0), 0
+        while proc.poll() is None:
+            if k % PSS_EVERY == 0:  # smaps_rollup walks page tables: sampled less often
+                rss, pss = _tree_memory_kb(proc.pid)
+            else:
+                rss, pss = _tree_memory_kb(proc.pid, pss=False), 0
+            peak, k = (max(peak[0], rss), max(peak[1], pss)), k + 1
+            time.sleep(SAMPLE_S)
+        elapsed = time.perf_counter() - start
+        err.seek(0)
+        stderr = err.read().decode("utf-8", "replace")
     if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stderr.read().decode()}")
-    return elapsed, peak
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{stderr}")
+    return elapsed, peak, stderr
 
 
-def dataset(n: int) -> Path:
-    """The generated inputs for scale ``n`` (cached under bench/work/)."""
-    folder = WORK / f"n{n}"
-    marker = folder / ".complete"
+def check_clean(inputs: Path) -> None:
+    """Fail unless the generated inputs load without any finding (a normal run)."""
+    from pipeline.load import load_dataset
+
+    ds = load_dataset(inputs)
+    if ds.findings:
+        first = ds.findings[0]
+        raise SystemExit(f"generated data in {inputs} is not clean: {len(ds.findings)} findings, "
+                         f"first: {first.file} {first.sheet} {first.row} {first.message}")
+
+
+def dataset(n: int, work: Path = WORK) -> Path:
+    """The generated inputs for scale ``n`` (cached under ``work``), checked clean once."""
+    folder = Path(work) / f"n{n}"
+    marker = Path(work) / f"n{n}.complete"  # outside the inputs: not listed as a skipped file
     if not marker.exists():
         shutil.rmtree(folder, ignore_errors=True)
         generate(folder, n)
+        check_clean(folder)
         marker.write_text("ok")
+    (folder / ".complete").unlink(missing_ok=True)  # marker of older versions of this script
     return folder
 
 
-def run_scale(n: int, repeat: int, naive_limit: int) -> dict:
+def run_scale(n: int, repeat: int, naive_limit: int, work: Path = WORK) -> dict:
     """Measure (a), (b), (c) alternating ``repeat`` times at scale ``n``."""
-    inputs = dataset(n)
+    inputs = dataset(n, work)
     files = n + 1
     naive_files = min(naive_limit, files) if naive_limit else files
     times: dict[str, list[float]] = {"floor": [], "naive": [], "xuncha": []}
-    peak = 0
+    peak, stages = (0, 0), ""
     for _ in range(repeat):
         times["floor"].append(timed([sys.executable, "-c", FLOOR, str(inputs)])[0])
-        t, _ = timed([sys.executable, "-c", NAIVE, str(inputs), str(naive_limit)])
+        t, _, _ = timed([sys.executable, "-c", NAIVE, str(inputs), str(naive_limit)])
         times["naive"].append(t * files / naive_files)  # per-file cost scaled to all files
         with tempfile.TemporaryDirectory() as out:
-            t, rss = timed([sys.executable, "run.py", "annual", "--year", "2020",
-                            "--inputs", str(inputs), "--outputs", out])
+            t, rss, err = timed([sys.executable, "run.py", "annual", "--year", "2020",
+                                 "--inputs", str(inputs), "--outputs", out],
+                                env={"XUNCHA_TIMINGS": "1"})
         times["xuncha"].append(t)
-        peak = max(peak, rss)
+        peak = (max(peak[0], rss[0]), max(peak[1], rss[1]))
+        stages = "\n".join(line for line in err.splitlines() if line.startswith("[timing]"))
     med = {k: statistics.median(v) for k, v in times.items()}
     return {"n": n, **med, "c/a": med["xuncha"] / med["floor"],
-            "b/c": med["naive"] / med["xuncha"], "peak_mb": peak / 1024,
-            "naive_measured_files": naive_files}
+            "b/c": med["naive"] / med["xuncha"], "peak_mb": peak[0] / 1024,
+            "peak_pss_mb": peak[1] / 1024,
+            "naive_measured_files": naive_files, "stages": stages,
+            "all": {k: [round(x, 2) for x in v] for k, v in times.items()}}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -124,15 +170,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--naive-limit", type=int, default=0,
                         help="time (b) on the first K files only and scale to all (0 = all files)")
+    parser.add_argument("--work", type=Path, default=WORK,
+                        help="folder for the generated inputs (cached between runs)")
+    parser.add_argument("--timings", action="store_true",
+                        help="also print every run's seconds and the stages of the last (c) run")
     args = parser.parse_args(argv)
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
-    print("| workbooks | (a) floor s | (b) naive s | (c) xuncha s | (c)/(a) | (b)/(c) | peak MB (c) |")
-    print("|---:|---:|---:|---:|---:|---:|---:|")
+    print("| workbooks | (a) floor s | (b) naive s | (c) xuncha s | (c)/(a) | (b)/(c) | peak MB (c) "
+          "| peak PSS MB (c) |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n in args.sizes:
-        r = run_scale(n, args.repeat, args.naive_limit)
+        r = run_scale(n, args.repeat, args.naive_limit, args.work)
         naive = f"{r['naive']:.2f}" + ("*" if r["naive_measured_files"] < n + 1 else "")
         print(f"| {n:,} | {r['floor']:.2f} | {naive} | {r['xuncha']:.2f} | {r['c/a']:.2f} | "
-              f"{r['b/c']:.1f} | {r['peak_mb']:.0f} |", flush=True)
+              f"{r['b/c']:.1f} | {r['peak_mb']:.0f} | {r['peak_pss_mb']:.0f} |", flush=True)
+        if args.timings:
+            print(f"<!-- n={n} runs: {r['all']}\n{r['stages']} -->", flush=True)
     return 0
 
 

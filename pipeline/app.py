@@ -6,8 +6,12 @@ discover/read/validate (``load``) -> aggregate (``aggregate``) -> render
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
+import os
 import sys
+import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -19,13 +23,40 @@ Say = Callable[[str], None]
 
 CHECK_REPORT_NAME = "校验报告.xlsx"
 FIRST_FINDINGS_SHOWN = 10
+GC_THRESHOLDS = (50_000, 20, 20)  # Python's default is (700, 10, 10)
+PARALLEL_RENDER_FILES = 50  # from this many workbooks, leadership workbook and charts are written by children
+
+
+@contextlib.contextmanager
+def stage(name: str):
+    """Time a stage; with XUNCHA_TIMINGS=1 the seconds go to stderr (for bench/, not users)."""
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        if os.environ.get("XUNCHA_TIMINGS"):
+            print(f"[timing] {name}: {time.perf_counter() - start:.3f} s", file=sys.stderr)
 
 
 def dispatch(args, say: Say) -> int:
     """Run the command named in ``args``; return the exit code."""
     handlers = {"template": _template, "sample": _sample, "validate": _validate,
                 "annual": _period, "monthly": _period}
-    return handlers[args.command](args, say)
+    with _fewer_collections():
+        return handlers[args.command](args, say)
+
+
+@contextlib.contextmanager
+def _fewer_collections():
+    """Run the garbage collector less often (cycles are still collected): the pipeline
+    makes millions of small objects, and each collection walks the older ones again
+    (about 10% of a large run; see docs/performance.md)."""
+    before = gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def _template(args, say: Say) -> int:
@@ -52,7 +83,8 @@ def _load(args, say: Say) -> Dataset:
         raise UsageError(f"找不到输入文件夹“{inputs}”。请用 --inputs 指定存放填报工作簿的文件夹。")
     from .load import load_dataset
 
-    return load_dataset(inputs, progress=sys.stderr.isatty(), exclude=(Path(args.outputs),))
+    with stage("load_dataset"):
+        return load_dataset(inputs, progress=sys.stderr.isatty(), exclude=(Path(args.outputs),))
 
 
 def _summarise(ds: Dataset, report: Path | None, say: Say) -> None:
@@ -100,29 +132,47 @@ def _period(args, say: Say) -> int:
 
         ds = drop_invalid(ds)
     out_dir = Path(args.outputs) / period.folder
-    report_path = _write_check_report(ds, out_dir / CHECK_REPORT_NAME)
+    from .aggregate import build_report
+    from .background import Background, waiting
+
+    parallel = len(ds.sources) >= PARALLEL_RENDER_FILES
+    check_job = Background(_write_check_report, ds, out_dir / CHECK_REPORT_NAME, parallel=parallel)
+    with waiting(check_job), stage("build_report"):
+        report = build_report(ds, period)
+    with stage("write_check_report (waited for)"):
+        report_path = check_job.result()
     _summarise(ds, report_path, say)
     if ds.excluded:
         say(f"注意：以下 {len(ds.excluded)} 份工作簿有错误，未计入统计：")
         for name in ds.excluded:
             say(f"  {name}")
-    written = _render(ds, period, out_dir, say)
+    written = _render(report, ds, out_dir, say, parallel)
     say(f"{period.label}统计完成，共写出 {len(written)} 个文件，位于：{out_dir}")
     return EXIT_OK
 
 
-def _render(ds: Dataset, period, out_dir: Path, say: Say) -> list[Path]:
-    from .aggregate import build_report
+def _render(report, ds: Dataset, out_dir: Path, say: Say, parallel: bool) -> list[Path]:
+    """Write every output. With many workbooks (``parallel``) the leadership workbook, its
+    companion and the charts are written by child processes while this one writes the
+    metrics and the documents: both cores render at once."""
+    from .background import Background, collect, waiting
     from .render_charts import write_charts
     from .render_metrics import write_metrics
     from .render_summary import write_documents
-    from .render_workbook import write_workbook
+    from .render_workbook import plan_workbooks, write_companion, write_main_workbook
 
-    report = build_report(ds, period)
-    written = [write_workbook(report, out_dir), write_metrics(report, out_dir)]
-    written += write_charts(report, out_dir / "charts")
-    docs, markers = write_documents(report, ds, out_dir)
-    written += docs
+    with stage("plan_workbooks"):
+        main, moved = plan_workbooks(report)
+    jobs = [Background(write_companion, report, moved, out_dir, parallel=parallel and bool(moved)),
+            Background(write_main_workbook, report, main, out_dir, parallel=parallel),
+            Background(write_charts, report, out_dir / "charts", parallel=parallel)]
+    with waiting(*jobs):
+        with stage("write_metrics"):
+            written = [write_metrics(report, out_dir)]
+        with stage("write_documents"):
+            docs, markers = write_documents(report, ds, out_dir)
+    with stage("write_workbook, companion, charts (waited for)"):
+        written = [path for paths in collect(jobs) for path in paths] + written + docs
     if markers:
         say(f"文稿中有 {markers} 处【待补充】标记，需人工补充。")
     return written

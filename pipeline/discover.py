@@ -8,6 +8,7 @@ skipped and listed; a spreadsheet in a format we cannot read (``.et``,
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from .model import WARNING, Finding, Skipped
@@ -49,15 +50,18 @@ def _skip_reason(path: Path) -> str | None:
 def _walk(folder: Path, exclude: frozenset[Path]):
     """Yield (path, skipped-folder reason) in a stable order, not descending into
     hidden folders or the excluded ones (our own outputs)."""
-    for child in sorted(folder.iterdir(), key=lambda p: p.name):
-        if child.is_dir():
-            if child.name.startswith("."):
+    with os.scandir(folder) as it:  # scandir: file types come with the listing, no stat per file
+        entries = sorted(it, key=lambda e: e.name)
+    for entry in entries:
+        child = folder / entry.name
+        if entry.is_dir():
+            if entry.name.startswith("."):
                 yield child, REASON_HIDDEN_DIR
-            elif child.resolve() in exclude:
+            elif exclude and child.resolve() in exclude:
                 yield child, REASON_OUTPUTS
             else:
                 yield from _walk(child, exclude)
-        elif child.is_file():
+        elif entry.is_file():
             yield child, None
 
 

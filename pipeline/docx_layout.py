@@ -19,9 +19,11 @@ The summary templates render to a small text convention (Markdown-like):
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from docx import Document
@@ -274,18 +276,57 @@ def new_document(title: str = ""):
 
 # ------------------------------------------------------------------ paragraphs
 
+_PLAIN_RE = re.compile(r"[\t\n\r\f\v]")  # characters python-docx turns into tab/break elements
+
+
+def _style(run, east_asia: str, size_pt: float, latin: str, marker: bool) -> None:
+    """``style_run``, and the yellow highlight of a 【待补充】 marker."""
+    style_run(run, east_asia, size_pt, latin)
+    if marker:
+        run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+
+
+@lru_cache(maxsize=32)
+def _run_properties(east_asia: str, size_pt: float, latin: str, marker: bool = False):
+    """The ``w:rPr`` that ``_style`` gives a new run (built once, then copied)."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+    from docx.text.run import Run
+
+    run = Run(parse_xml(f"<w:r {nsdecls('w')}/>"), None)
+    _style(run, east_asia, size_pt, latin, marker)
+    return run._element.rPr
+
+
+def _fast_run(paragraph, text: str, east_asia: str, size_pt: float, latin: str, marker: bool = False):
+    """``_style(paragraph.add_run(text), ...)`` without python-docx's per-run overhead
+    (same XML: a copy of the cached run properties, then the text)."""
+    r = paragraph._p.add_r()
+    r.append(copy.deepcopy(_run_properties(east_asia, size_pt, latin, marker)))
+    if text:
+        r.add_t(text)
+    return r
+
+
+def _styled_run(paragraph, text: str, east_asia: str, size_pt: float, latin: str,
+                marker: bool = False) -> None:
+    """Add one styled run (python-docx's own path for text with tabs or line breaks)."""
+    if _PLAIN_RE.search(text):
+        _style(paragraph.add_run(text), east_asia, size_pt, latin, marker)
+    else:
+        _fast_run(paragraph, text, east_asia, size_pt, latin, marker)
+
+
 def _add_runs(paragraph, text: str, east_asia: str, size_pt: float, latin: str) -> None:
     """Add ``text`` as runs; 【待补充：…】 markers get their own highlighted run."""
     pos = 0
     for match in MARKER_RE.finditer(text):
         if match.start() > pos:
-            style_run(paragraph.add_run(text[pos:match.start()]), east_asia, size_pt, latin)
-        run = paragraph.add_run(match.group())
-        style_run(run, east_asia, size_pt, latin)
-        run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+            _styled_run(paragraph, text[pos:match.start()], east_asia, size_pt, latin)
+        _styled_run(paragraph, match.group(), east_asia, size_pt, latin, marker=True)
         pos = match.end()
     if pos < len(text):
-        style_run(paragraph.add_run(text[pos:]), east_asia, size_pt, latin)
+        _styled_run(paragraph, text[pos:], east_asia, size_pt, latin)
 
 
 def _outline_level(paragraph, level: int) -> None:

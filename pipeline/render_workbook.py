@@ -34,6 +34,10 @@ TITLE_SCALE = 1.5  # the title's 16-point characters are this much wider
 FOOTER = "&C第 &P 页 共 &N 页"
 A4 = 9
 CHARTS_AFTER = 9  # the 图表 sheet follows the nine tables of outputs.md
+# A detail table with more cells than this goes to the companion workbook
+# 巡察工作统计_<period>_明细.xlsx (fast plain writer, see docs/performance.md);
+# its sheet in the main workbook says where the rows are. ~3,000 problems.
+DETAIL_INLINE_CELLS = 50_000
 
 
 def workbook_name(report: Report) -> str:
@@ -48,10 +52,69 @@ def all_tables(report: Report) -> list[Table]:
     return [make(report) for make in main] + detail_tables(report)
 
 
+def companion_name(report: Report) -> str:
+    """File name of the companion workbook holding the very long detail tables."""
+    return f"巡察工作统计_{report.period.label}_明细.xlsx"
+
+
+def _pointer(table: Table, companion: str) -> Table:
+    """The stand-in of a detail table moved to the companion workbook."""
+    text = (f"本表共 {len(table.rows):,} 行，数据量大，已另存于同一文件夹中的《{companion}》"
+            f"工作表“{table.sheet}”（列与本表相同，含来源文件和行号）。")
+    return Table(table.sheet, table.title, table.columns, [], notes=list(table.notes), empty_text=text)
+
+
+def split_tables(report: Report, tables: list[Table]) -> tuple[list[Table], list[Table]]:
+    """(tables of the main workbook, tables moved to the companion): detail tables
+    (after the nine main tables) above ``DETAIL_INLINE_CELLS`` cells move."""
+    main, moved = list(tables[:CHARTS_AFTER]), []
+    for table in tables[CHARTS_AFTER:]:
+        if len(table.rows) * len(table.columns) > DETAIL_INLINE_CELLS:
+            moved.append(table)
+            main.append(_pointer(table, companion_name(report)))
+        else:
+            main.append(table)
+    return main, moved
+
+
+def plan_workbooks(report: Report) -> tuple[list[Table], list[Table]]:
+    """(tables of the leadership workbook, tables of the companion workbook)."""
+    return split_tables(report, all_tables(report))
+
+
+def write_main_workbook(report: Report, tables: list[Table], out_dir: Path) -> list[Path]:
+    """Write the leadership workbook holding ``tables``; return [its path]."""
+    return [_write_main(report, tables, Path(out_dir) / workbook_name(report))]
+
+
+def write_companion(report: Report, moved: list[Table], out_dir: Path) -> list[Path]:
+    """Write the companion workbook of the ``moved`` tables (if any); return the paths written.
+
+    Without moved tables a companion left by an earlier, bigger run is removed: it would mislead.
+    """
+    companion = Path(out_dir) / companion_name(report)
+    if not moved:
+        companion.unlink(missing_ok=True)
+        return []
+    from .xlsx_fast import write_plain_workbook
+
+    return [write_plain_workbook(moved, companion)]
+
+
+def write_workbooks(report: Report, out_dir: Path) -> list[Path]:
+    """Write the leadership workbook, and the companion when some detail table is
+    very long; return the paths written."""
+    main, moved = plan_workbooks(report)
+    return write_main_workbook(report, main, out_dir) + write_companion(report, moved, out_dir)
+
+
 def write_workbook(report: Report, out_dir: Path) -> Path:
-    """Write the leadership workbook into ``out_dir`` (atomically); return its path."""
-    target = Path(out_dir) / workbook_name(report)
-    tables = all_tables(report)
+    """Write the leadership workbook (and its companion when needed); return the main path."""
+    return write_workbooks(report, out_dir)[0]
+
+
+def _write_main(report: Report, tables: list[Table], target: Path) -> Path:
+    """Write ``tables`` as the leadership workbook at ``target`` (atomically)."""
     with atomic_path(target) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
         wb.set_properties({"title": f"{report.county}{report.period.label}巡察工作统计",

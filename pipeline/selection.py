@@ -102,15 +102,24 @@ def _clean(ds: Dataset, sheet_id: str) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+def cell_list(values: pd.Series) -> list:
+    """A frame column as a plain list: dates as ``date`` or None, other blanks None
+    (vectorised: numpy turns NaT into None when casting days to objects)."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values.to_numpy(dtype="datetime64[D]").astype(object).tolist()
+    if pd.api.types.is_integer_dtype(values) or pd.api.types.is_bool_dtype(values):
+        return values.tolist()
+    arr = values.to_numpy(dtype=object)
+    mask = pd.isna(arr)
+    if mask.any():
+        arr = arr.copy()
+        arr[mask] = None
+    return arr.tolist()
+
+
 def records(df: pd.DataFrame) -> list[dict]:
     """The rows of a frame as dicts: dates as ``date`` or None, other blanks None."""
-    columns = {}
-    for col in df.columns:
-        values = df[col]
-        if pd.api.types.is_datetime64_any_dtype(values):
-            columns[col] = [None if pd.isna(v) else v for v in values.dt.date]
-        else:
-            columns[col] = [None if _blank(v) else v for v in values.tolist()]
+    columns = {col: cell_list(df[col]) for col in df.columns}
     names = list(columns)
     return [dict(zip(names, row, strict=True)) for row in zip(*columns.values(), strict=True)]
 
@@ -129,6 +138,13 @@ def _round_types(round_orgs: pd.DataFrame, round_info: pd.DataFrame) -> pd.Serie
         [lookup.get((f, g), by_key.get((t, r, g))) for f, g, t, r in
          round_orgs[["source_file", "group", "term", "round"]].itertuples(index=False)],
         index=round_orgs.index, dtype=object)
+
+
+def _summary_columns(sheet_id: str) -> tuple[str, ...] | None:
+    """Columns of a round sheet that the whole-round summaries (rounds.py) read; None: all."""
+    return {"round_orgs": ("org", "category", "grade"), "workload": work_keys(),
+            "problems": ("category", "fixed_on_spot", "status", "rectified_on"),
+            "clues": ("cadres", "others", "transferred_to")}.get(sheet_id)
 
 
 @dataclass
@@ -160,8 +176,12 @@ class Frames:
         """
         out: dict[str, dict[tuple[str, int], list[dict]]] = {}
         for sheet_id in ("round_info", *ROUND_SHEETS):
+            frame = getattr(self, sheet_id)
+            wanted = _summary_columns(sheet_id)
+            if wanted is not None:  # the big sheets: only what the summaries read
+                frame = frame[["term", "round", *(c for c in wanted if c in frame.columns)]]
             split: dict[tuple[str, int], list[dict]] = {}
-            for row in records(getattr(self, sheet_id)):
+            for row in records(frame):
                 split.setdefault((row["term"], int(row["round"])), []).append(row)
             out[sheet_id] = split
         return out

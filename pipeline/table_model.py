@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 NOT_APPLICABLE = "—"  # shown where a rate has no denominator
 
@@ -68,7 +69,12 @@ def display_width(value) -> int:
         return 10
     if isinstance(value, float):
         return len(f"{value:,.1f}")
-    text = str(value)
+    return _text_width(value if isinstance(value, str) else str(value))
+
+
+@lru_cache(maxsize=65536)
+def _text_width(text: str) -> int:
+    """Cached: table cells repeat (names, files, categories) across thousands of rows."""
     if text.isascii():
         return len(text)
     return len(text) + sum(1 for ch in text if unicodedata.east_asian_width(ch) in "WF")

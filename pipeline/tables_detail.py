@@ -8,7 +8,7 @@ Clues never get a detail sheet: they reach the workbook only as counts (表3, �
 from __future__ import annotations
 
 from .aggregate import Report
-from .selection import to_date, work_keys
+from .selection import cell_list, to_date, work_keys
 from .standard import standard
 from .table_model import Chart, Col, Table, cn_date
 from .tables import NO, TOTAL, YES, h, total_label
@@ -31,6 +31,17 @@ def _in_month(report: Report, day) -> list:
     if report.ytd is None:
         return []
     return [_yes(report.period.contains(to_date(day)))]
+
+
+def _or_blank(days: list) -> list:
+    return [d if d is not None else "" for d in days]
+
+
+def _month_flags(report: Report, days: list) -> list[list]:
+    """The 计入本月 column (as a list of columns: none for annual reports)."""
+    if report.ytd is None:
+        return []
+    return [[_yes(report.period.contains(d)) for d in days]]
 
 
 def _month_col(report: Report) -> list[Col]:
@@ -71,12 +82,15 @@ def problems(report: Report) -> Table:
             Col(_h("problems", "rectified_on")), Col("期末整改状态")]
     cols += [Col(_h("problems", "deadline"))] if has_deadline else []
     cols += [Col(SOURCE, wrap=True), Col(ROW)] + _month_col(report)
-    rows = []
-    for i, r in enumerate(df.itertuples(index=False), start=1):
-        row = [i, r.problem_id, r.term, int(r.round), r.group, r.org, r.category, to_date(r.found),
-               r.fixed_on_spot, r.status, to_date(r.rectified_on) or "", r.status_at_end]
-        row += [to_date(r.deadline) or ""] if has_deadline else []
-        rows.append(row + [r.source_file, int(r.source_row)] + _in_month(report, r.found))
+    c = {k: cell_list(df[k]) for k in ("problem_id", "term", "round", "group", "org", "category", "found",
+                                       "fixed_on_spot", "status", "rectified_on", "status_at_end",
+                                       "source_file", "source_row")}
+    columns = [range(1, len(df) + 1), c["problem_id"], c["term"], c["round"], c["group"], c["org"],
+               c["category"], c["found"], c["fixed_on_spot"], c["status"], _or_blank(c["rectified_on"]),
+               c["status_at_end"]]
+    columns += [_or_blank(cell_list(df["deadline"]))] if has_deadline else []
+    columns += [c["source_file"], c["source_row"]] + _month_flags(report, c["found"])
+    rows = [list(row) for row in zip(*columns)]
     return Table("问题明细", f"表11 {report.period.label}发现问题明细{_scope(report, df, 'found', '个')}",
                  cols, rows,
                  notes=["期末整改状态：截至期末已完成整改的为已整改；期末以后才完成整改的按整改中计。"
@@ -96,12 +110,13 @@ def orgs(report: Report) -> Table:
             Col(_h("round_orgs", "start")), Col(_h("round_orgs", "end")),
             Col(_h("round_orgs", "grade")), Col("计入全覆盖"), Col(SOURCE, wrap=True),
             Col(ROW)] + _month_col(report)
-    rows = []
-    for i, r in enumerate(df.itertuples(index=False), start=1):
-        rows.append([i, r.term, int(r.round), r.group, r.type, r.org, category.get(r.org, ""),
-                     to_date(r.start), to_date(r.end) or "", r.grade if isinstance(r.grade, str) else "",
-                     _yes(r.type in counting), r.source_file, int(r.source_row)]
-                    + _in_month(report, r.start))
+    c = {k: cell_list(df[k]) for k in ("term", "round", "group", "type", "org", "start", "end", "grade",
+                                       "source_file", "source_row")}
+    columns = [range(1, len(df) + 1), c["term"], c["round"], c["group"], c["type"], c["org"],
+               [category.get(o, "") for o in c["org"]], c["start"], _or_blank(c["end"]),
+               [g if isinstance(g, str) else "" for g in c["grade"]],
+               [_yes(t in counting) for t in c["type"]], c["source_file"], c["source_row"]]
+    rows = [list(row) for row in zip(*columns, *_month_flags(report, c["start"]))]
     return Table("巡察对象明细", f"表12 {report.period.label}巡察党组织明细"
                  f"{_scope(report, df, 'start', '个')}", cols, rows)
 
@@ -116,12 +131,11 @@ def workload(report: Report) -> Table:
             Col(_h("workload", "org")), Col(_h("workload", "date"))]
     cols += [Col(_h("workload", k)) for k in keys] + [Col(SOURCE, wrap=True), Col(ROW)]
     cols += _month_col(report)
-    rows = []
-    for i, r in enumerate(df.itertuples(index=False), start=1):
-        org = r.org if isinstance(r.org, str) and r.org else GROUP_LEVEL
-        rows.append([i, r.term, int(r.round), r.group, org, to_date(r.date),
-                     *(int(getattr(r, k)) for k in keys), r.source_file, int(r.source_row)]
-                    + _in_month(report, r.date))
+    c = {k: cell_list(df[k]) for k in ("term", "round", "group", "org", "date", "source_file", "source_row")}
+    columns = [range(1, len(df) + 1), c["term"], c["round"], c["group"],
+               [o if isinstance(o, str) and o else GROUP_LEVEL for o in c["org"]], c["date"],
+               *(cell_list(df[k]) for k in keys), c["source_file"], c["source_row"]]
+    rows = [list(row) for row in zip(*columns, *_month_flags(report, c["date"]))]
     if rows:
         rows.append([TOTAL, "", "", "", "", ""] + [int(df[k].sum()) for k in keys] + ["", ""]
                     + ([""] if report.ytd is not None else []))

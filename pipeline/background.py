@@ -1,0 +1,106 @@
+"""Run one rendering job in a forked child process while the main process renders the rest.
+
+With two or more cores and ``fork`` available (Linux), ``Background(fn, *args)``
+starts ``fn(*args)`` in a child that shares the parent's memory (nothing is
+pickled on the way in; only the result or the exception comes back). Elsewhere
+(Windows, macOS spawn, one core, or ``parallel=False``) ``result()`` simply runs
+``fn`` in-process. Either way ``result()`` returns ``fn``'s value or raises its
+exception (a XunchaError keeps its message and exit code); an unexpected crash of
+the child becomes a RuntimeError carrying the child's traceback text.
+Every output is written atomically by ``fn`` itself, and the parent always waits
+for the child, so no half-written file or orphan process is left behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import traceback
+from collections.abc import Callable
+
+
+def can_fork() -> bool:
+    """True when a forked child can run beside this process on another core."""
+    return (os.cpu_count() or 1) >= 2 and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _child(conn, fn: Callable, args: tuple) -> None:
+    """Body of the child: send ("ok", value, "") or ("err", exception or None, traceback)."""
+    try:
+        conn.send(("ok", fn(*args), ""))
+    except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent
+        text = traceback.format_exc()
+        try:
+            conn.send(("err", exc, text))
+        except Exception:  # noqa: BLE001 - an exception that cannot be pickled
+            conn.send(("err", None, text))
+    finally:
+        conn.close()
+
+
+class Background:
+    """``fn(*args)`` started now in a child process (when possible); ``result()`` to collect."""
+
+    def __init__(self, fn: Callable, *args, parallel: bool = True):
+        self.fn, self.args = fn, args
+        self.proc = self.conn = None
+        if parallel and can_fork():
+            ctx = multiprocessing.get_context("fork")
+            self.conn, send = ctx.Pipe(duplex=False)
+            self.proc = ctx.Process(target=_child, args=(send, fn, args), daemon=True)
+            self.proc.start()
+            send.close()
+
+    def result(self):
+        """The value of ``fn(*args)``; raises what it raised."""
+        if self.proc is None:
+            return self.fn(*self.args)
+        try:
+            status, payload, text = self.conn.recv()
+        except EOFError:
+            status, payload, text = "err", None, ""
+        finally:
+            self.conn.close()
+            self.proc.join()
+        if status == "ok":
+            return payload
+        if payload is not None:
+            if text:
+                payload.add_note(f"(raised in the background process)\n{text}")
+            raise payload
+        raise RuntimeError(f"background job {getattr(self.fn, '__name__', self.fn)} failed "
+                           f"(exit code {self.proc.exitcode}):\n{text}")
+
+    def wait(self) -> None:
+        """Wait for the child without collecting (after the parent's own failure)."""
+        if self.proc is not None:
+            self.proc.join()
+            self.conn.close()
+
+
+@contextlib.contextmanager
+def waiting(*jobs: Background):
+    """On an exception inside the block, wait for ``jobs`` before it propagates."""
+    try:
+        yield
+    except BaseException:
+        for job in jobs:
+            job.wait()
+        raise
+
+
+def collect(jobs: list[Background]) -> list:
+    """Every job's result, in order. A failure is raised once every started child has
+    finished (in-process jobs not yet run are skipped after a failure)."""
+    results, error = [], None
+    for job in jobs:
+        if error is not None and job.proc is None:
+            continue
+        try:
+            results.append(job.result())
+        except BaseException as exc:  # noqa: BLE001 - re-raised below
+            error = error or exc
+    if error is not None:
+        raise error
+    return results
