@@ -42,3 +42,22 @@ def test_an_outputs_folder_inside_inputs_is_not_read(valid_inputs):
     assert (outputs / "校验报告.xlsx").exists()
     # Second run: our own report lies inside --inputs now, and must not be taken for input.
     assert main(["validate", "--inputs", str(valid_inputs), "--outputs", str(outputs)]) == 0
+
+
+def test_an_internal_error_is_one_short_message_and_a_log(monkeypatch, tmp_path, capsys):
+    from pipeline import app
+    from pipeline.cli import main
+
+    def broken(args, say):
+        raise RuntimeError("boom in the pipeline")
+
+    monkeypatch.setattr(app, "dispatch", broken)
+    code = main(["validate", "--inputs", str(tmp_path), "--outputs", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 4
+    assert "程序内部错误" in err and "Traceback" not in err
+    logs = list((tmp_path / "out").glob("错误日志-*.log"))
+    assert len(logs) == 1
+    text = logs[0].read_text(encoding="utf-8")
+    assert "Traceback" in text and "boom in the pipeline" in text
+    assert str(logs[0]) in err
