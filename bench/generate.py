@@ -14,6 +14,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+from pipeline.sheet_conventions import XLSXWRITER_OPTIONS
 from pipeline.standard import standard
 
 GROUPS_PER_ROUND = 4
@@ -22,8 +23,7 @@ TERM = ("十四届", dt.date(2016, 10, 1), dt.date(2021, 9, 30))
 
 
 def _write(path: Path, sheets: dict[str, list[list]]) -> None:
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False,
-                                         "strings_to_urls": False, "strings_to_numbers": False})
+    wb = xlsxwriter.Workbook(str(path), XLSXWRITER_OPTIONS)
     date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
     for name, rows in sheets.items():
         ws = wb.add_worksheet(name)

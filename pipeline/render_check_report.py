@@ -8,7 +8,6 @@ links or numbers guessed from text) and atomically.
 
 from __future__ import annotations
 
-import unicodedata
 from pathlib import Path
 
 import xlsxwriter
@@ -16,6 +15,7 @@ import xlsxwriter
 from .load import finding_order
 from .model import ERROR, WARNING, Dataset, Finding
 from .output import atomic_path
+from .sheet_conventions import XLSXWRITER_OPTIONS, print_a4_landscape, text_width
 from .standard import standard
 
 SHEET_FINDINGS = "校验结果"
@@ -27,12 +27,11 @@ NO_FINDINGS = "未发现问题：全部工作簿通过校验。"
 ALL_FILES = "（全部）"
 MAX_WIDTH = {"问题说明": 70, "值": 30, "文件": 40}
 LINE_HEIGHT = 15  # points per line of wrapped text
-WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 
 
-def display_width(text: str) -> int:
-    """Width of ``text`` in Excel character units: a Chinese character counts two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
+def display_width(value) -> int:
+    """Width of a cell value in Excel character units (a CJK character counts two)."""
+    return text_width(str(value))
 
 
 def _finding_row(f: Finding) -> list:
@@ -98,10 +97,7 @@ def _findings_sheet(book, w: _Writer, ds: Dataset) -> None:
 
 def _print_setup(ws, header_row: int) -> None:
     """A4 landscape, one page wide, header repeated on every page."""
-    ws.set_paper(9)
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(header_row)
+    print_a4_landscape(ws, header_row)
 
 
 def _per_file(ds: Dataset) -> list[list]:
@@ -139,7 +135,7 @@ def write_check_report(ds: Dataset, path: Path) -> Path:
     """Write 校验报告.xlsx to ``path`` atomically; return the path."""
     path = Path(path)
     with atomic_path(path) as tmp:
-        book = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
+        book = xlsxwriter.Workbook(str(tmp), XLSXWRITER_OPTIONS)
         w = _Writer(book)
         _findings_sheet(book, w, ds)
         _summary_sheet(book, w, ds)

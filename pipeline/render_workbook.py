@@ -18,21 +18,19 @@ import xlsxwriter
 
 from .aggregate import Report
 from .output import atomic_path
+from .sheet_conventions import XLSXWRITER_OPTIONS, print_a4_landscape
 from .table_model import NOT_APPLICABLE, Pct, Table, cn_date, display_width
 from . import tables as t1
 from .tables_coverage import coverage, uninspected
 from .tables_detail import detail_tables
 from .workbook_charts import Placed, write_chart_sheet
 
-WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False,
-                    "strings_to_numbers": False}
 FONT = "宋体"
 MIN_WIDTH, WRAP_WIDTH, MAX_WIDTH, MIN_TOTAL = 6, 42, 70, 64
 HEADER_NUMERIC, HEADER_TEXT = 8, 12  # header line widths over numbers / over text
 LINE_HEIGHT = 15  # points per line of 11-point text
 TITLE_SCALE = 1.5  # the title's 16-point characters are this much wider
 FOOTER = "&C第 &P 页 共 &N 页"
-A4 = 9
 CHARTS_AFTER = 9  # the 图表 sheet follows the nine tables of outputs.md
 # A detail table with more cells than this goes to the companion workbook
 # 巡察工作统计_<period>_明细.xlsx (fast plain writer, see docs/performance.md);
@@ -116,7 +114,7 @@ def write_workbook(report: Report, out_dir: Path) -> Path:
 def _write_main(report: Report, tables: list[Table], target: Path) -> Path:
     """Write ``tables`` as the leadership workbook at ``target`` (atomically)."""
     with atomic_path(target) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
+        wb = xlsxwriter.Workbook(str(tmp), XLSXWRITER_OPTIONS)
         wb.set_properties({"title": f"{report.county}{report.period.label}巡察工作统计",
                            "author": report.compiler, "company": report.county,
                            "created": dt.datetime.combine(report.compiled_on, dt.time())})
@@ -353,10 +351,7 @@ def _notes(ws, styles: dict, table: Table, row: int, width: int) -> None:
 
 
 def _page_setup(ws, header_top: int, data_top: int) -> None:
-    ws.set_paper(A4)
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(header_top, data_top - 1)
+    print_a4_landscape(ws, header_top, data_top - 1)
     ws.freeze_panes(data_top, 0)
     ws.set_footer(FOOTER)
     ws.center_horizontally()

@@ -8,9 +8,9 @@ tables as plain Python and keeps the writer generic.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+
+from .sheet_conventions import text_width
 
 NOT_APPLICABLE = "—"  # shown where a rate has no denominator
 
@@ -69,15 +69,7 @@ def display_width(value) -> int:
         return 10
     if isinstance(value, float):
         return len(f"{value:,.1f}")
-    return _text_width(value if isinstance(value, str) else str(value))
-
-
-@lru_cache(maxsize=65536)
-def _text_width(text: str) -> int:
-    """Cached: table cells repeat (names, files, categories) across thousands of rows."""
-    if text.isascii():
-        return len(text)
-    return len(text) + sum(1 for ch in text if unicodedata.east_asian_width(ch) in "WF")
+    return text_width(value if isinstance(value, str) else str(value))
 
 
 def cn_date(day: dt.date | None) -> str:

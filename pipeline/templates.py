@@ -13,7 +13,6 @@ help text as input message), then a hidden sheet feeding the dropdowns.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from .output import atomic_path
+from .sheet_conventions import text_width
 from .periods import MAX_YEAR, MIN_YEAR
 from .standard import Column, Sheet, Standard, Taxonomy, Workbook, standard
 
@@ -76,7 +76,7 @@ GENERAL_RULES = (
 
 def display_width(text: object) -> int:
     """Width of ``text`` in Excel character units: a CJK (wide) character counts 2."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text or ""))
+    return text_width(str(text or ""))
 
 
 def column_width(col: Column) -> float:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
+from .sheet_conventions import print_a4_landscape
 from .table_model import Chart, Table
 
 CHART_SHEET = "图表"
@@ -121,7 +122,5 @@ def write_chart_sheet(wb, placed: list[Placed], banner: list[tuple[str, object]]
             breaks.append(row - 1)
         ws.insert_chart(xl_rowcol_to_cell(row, 0), make_chart(wb, p))
     ws.set_h_pagebreaks(breaks)
-    ws.set_paper(9)
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
+    print_a4_landscape(ws)
     ws.set_footer(footer)
