@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from .background import Background, waiting
 from .coverage import Coverage, compute_coverage
 from .figures import Figures, period_figures
 from .model import Dataset, SourceFile
@@ -27,6 +28,9 @@ from .selection import Frames, rectified_value, stamp
 from .standard import standard
 
 SCHEMA_VERSION = 1
+# From this many workbooks the round summaries (about half of build_report) are computed
+# in a forked child beside the period figures (pipeline/background.py; Linux only).
+PARALLEL_ROUNDS_FILES = 200
 # Items of the registry's optional 基本情况 sheet used in titles (workbook standard §3).
 INFO_COUNTY, INFO_COMPILER = "县名", "编制单位"
 
@@ -102,14 +106,16 @@ def build_report(ds: Dataset, period: Period, today: dt.date | None = None) -> R
     """All figures of ``period``. ``today`` ends in-progress rounds (default: today)."""
     today = today or dt.date.today()
     frames = Frames.from_dataset(ds)
-    coverage = compute_coverage(frames, period.end)
-    term = coverage.term
-    main = period_figures(frames, period, term, today)
-    ytd = period_figures(frames, period.year_to_date(), term, today) \
-        if period.kind == "monthly" else None
-    previous, previous_ytd = _twins(frames, period, term, today)
-    rounds = [r for r in summaries_from_frames(frames, period.end)
-              if r.active_in(period.start, period.end, today)]
+    summaries = Background(summaries_from_frames, frames, period.end,
+                           parallel=len(ds.sources) >= PARALLEL_ROUNDS_FILES)
+    with waiting(summaries):
+        coverage = compute_coverage(frames, period.end)
+        term = coverage.term
+        main = period_figures(frames, period, term, today)
+        ytd = period_figures(frames, period.year_to_date(), term, today) \
+            if period.kind == "monthly" else None
+        previous, previous_ytd = _twins(frames, period, term, today)
+        rounds = [r for r in summaries.result() if r.active_in(period.start, period.end, today)]
     report = Report(
         period=period, county=_info(ds, INFO_COUNTY, standard().default_county),
         compiler=_info(ds, INFO_COMPILER, ""), compiled_on=today, term=term, main=main, ytd=ytd,

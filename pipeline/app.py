@@ -161,11 +161,11 @@ def _render(report, ds: Dataset, out_dir: Path, say: Say, parallel: bool) -> lis
     from .render_summary import write_documents
     from .render_workbook import plan_workbooks, write_companion, write_main_workbook
 
-    with stage("plan_workbooks"):
+    charts = Background(write_charts, report, out_dir / "charts", parallel=parallel)  # beside the plan
+    with waiting(charts), stage("plan_workbooks"):
         main, moved = plan_workbooks(report)
     jobs = [Background(write_companion, report, moved, out_dir, parallel=parallel and bool(moved)),
-            Background(write_main_workbook, report, main, out_dir, parallel=parallel),
-            Background(write_charts, report, out_dir / "charts", parallel=parallel)]
+            Background(write_main_workbook, report, main, out_dir, parallel=parallel), charts]
     with waiting(*jobs):
         with stage("write_metrics"):
             written = [write_metrics(report, out_dir)]

@@ -285,6 +285,8 @@ def _resubmitted(frames, frame: pd.DataFrame) -> pd.Series:
     info = frames["round_info"].dropna(subset=["term", "group"])
     per_key = info.groupby(["term", "round", "group"])["source_file"].nunique()
     twice = per_key[per_key > 1].index
+    if twice.empty:  # the usual case: no MultiIndex of every row needed
+        return pd.Series(False, index=frame.index)
     keys = pd.MultiIndex.from_frame(frame[["term", "round", "group"]])
     return pd.Series(keys.isin(twice), index=frame.index)
 

@@ -66,18 +66,22 @@ def _column_schema(sheet: Sheet, col) -> pa.Column:
     return pa.Column(nullable=not col.not_null, checks=checks, required=True)
 
 
+# ignore_na=False on the row checks: with True, pandera also passes rows whose every cell is
+# missing, which costs an ``isna`` of the whole frame per check (≈ 0.02 s each at 10,000
+# workbooks) and can never apply: source_file/source_sheet/source_row are never missing.
 def _order_check(rule: DateOrder) -> pa.Check:
     name = f"date-order:{rule.earlier}:{rule.later}:{rule.level}"
-    return pa.Check(lambda df, a=rule.earlier, b=rule.later: ~(df[b] < df[a]), name=name)
+    return pa.Check(lambda df, a=rule.earlier, b=rule.later: ~(df[b] < df[a]), name=name, ignore_na=False)
 
 
 def _problem_checks(sheet: Sheet) -> list[pa.Check]:
     if sheet.id != "problems":
         return []
     done = lambda df: df["status"] == RECTIFIED  # noqa: E731
-    return [pa.Check(lambda df: ~(done(df) & df["rectified_on"].isna()), name="rectified-date-missing"),
+    return [pa.Check(lambda df: ~(done(df) & df["rectified_on"].isna()), name="rectified-date-missing",
+                     ignore_na=False),
             pa.Check(lambda df: ~(~done(df) & df["status"].notna() & df["rectified_on"].notna()),
-                     name="rectified-date-unexpected")]
+                     name="rectified-date-unexpected", ignore_na=False)]
 
 
 def build_schema(sheet: Sheet) -> pa.DataFrameSchema:

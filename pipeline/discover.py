@@ -26,6 +26,10 @@ REASON_OUTPUTS = "本工具的输出文件夹（其中的文件不作为填报�
 
 def relative_name(path: Path, inputs: Path) -> str:
     """``path`` relative to ``inputs``, with ``/`` separators (as shown to users)."""
+    base, text = str(inputs), str(path)
+    if base not in ("", ".") and text.startswith(base) and text[len(base):len(base) + 1] == os.sep:
+        # the common case without pathlib's parsing (≈ 10 µs a file, twice per file)
+        return text[len(base) + 1:].replace(os.sep, "/")
     try:
         return path.relative_to(inputs).as_posix()
     except ValueError:

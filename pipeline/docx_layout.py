@@ -298,13 +298,31 @@ def _run_properties(east_asia: str, size_pt: float, latin: str, marker: bool = F
     return run._element.rPr
 
 
+@lru_cache(maxsize=32)
+def _run_template(east_asia: str, size_pt: float, latin: str, marker: bool = False):
+    """An empty ``w:r`` holding the run properties of ``_run_properties``."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    r = parse_xml(f"<w:r {nsdecls('w')}/>")
+    r.append(copy.deepcopy(_run_properties(east_asia, size_pt, latin, marker)))
+    return r
+
+
 def _fast_run(paragraph, text: str, east_asia: str, size_pt: float, latin: str, marker: bool = False):
     """``_style(paragraph.add_run(text), ...)`` without python-docx's per-run overhead
-    (same XML: a copy of the cached run properties, then the text)."""
-    r = paragraph._p.add_r()
-    r.append(copy.deepcopy(_run_properties(east_asia, size_pt, latin, marker)))
+    (same XML: a copy of the cached styled run appended, then the text, as ``CT_R.add_t``
+    writes it)."""
+    from docx.oxml.ns import qn
+    from lxml import etree
+
+    r = copy.deepcopy(_run_template(east_asia, size_pt, latin, marker))
+    paragraph._p.append(r)  # a paragraph's runs come last (CT_P declares no successor of w:r)
     if text:
-        r.add_t(text)
+        t = etree.SubElement(r, qn("w:t"))
+        t.text = text
+        if len(text.strip()) < len(text):
+            t.set(qn("xml:space"), "preserve")
     return r
 
 

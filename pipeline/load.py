@@ -32,12 +32,14 @@ Job = tuple[str, str]  # (path, path relative to --inputs)
 
 @dataclasses.dataclass
 class _Part:
-    """What one chunk of files yields: reads (raw cells dropped), typed frames, findings."""
+    """What one chunk of files yields: reads (raw cells dropped), typed frames, findings,
+    and the SourceFile of each recognised workbook (built in the worker, in parallel)."""
 
     reads: list[FileRead]
     frames: dict[str, pd.DataFrame]
     blanks: dict[str, pd.DataFrame]
     findings: list[Finding]
+    sources: list[SourceFile]
 
 
 @contextlib.contextmanager
@@ -65,7 +67,10 @@ def _load_chunk(jobs: list[Job], on_file=None) -> _Part:
     for fr in reads:
         for sheet in fr.sheets:
             sheet.columns = {}  # now in the frames; not sent back across processes
-    return _Part(reads, frames, blanks, [f for fr in reads for f in fr.findings] + findings)
+    # The checks never change the rows or 轮次信息's 届次/轮次/巡察组 that _sources reads,
+    # so the sources of a chunk are final already.
+    return _Part(reads, frames, blanks, [f for fr in reads for f in fr.findings] + findings,
+                 _sources(reads, frames))
 
 
 def _prepare_checks() -> None:
@@ -113,7 +118,8 @@ def _combine(parts: list[_Part]) -> _Part:
         return parts[0]
     frames = {sid: pd.concat([p.frames[sid] for p in parts], ignore_index=True) for sid in parts[0].frames}
     blanks = {sid: pd.concat([p.blanks[sid] for p in parts], ignore_index=True) for sid in parts[0].blanks}
-    return _Part([r for p in parts for r in p.reads], frames, blanks, [f for p in parts for f in p.findings])
+    return _Part([r for p in parts for r in p.reads], frames, blanks, [f for p in parts for f in p.findings],
+                 [s for p in parts for s in p.sources])
 
 
 def _sheet_order() -> dict[str, int]:
@@ -162,7 +168,7 @@ def load_dataset(inputs: Path, progress: bool = False, exclude: tuple[Path, ...]
 
     findings += part.findings + check(part.frames, part.blanks, part.findings, part.reads)
     findings.sort(key=finding_order)
-    return Dataset(tables=part.frames, sources=_sources(part.reads, part.frames), findings=findings,
+    return Dataset(tables=part.frames, sources=part.sources, findings=findings,
                    skipped=skipped, info=_info(part.frames))
 
 
