@@ -81,10 +81,7 @@ class _Writer:
 
 def _findings_sheet(book, w: _Writer, ds: Dataset) -> None:
     ws = book.add_worksheet(SHEET_FINDINGS)
-    top = 0
-    for line in _excluded_lines(ds):
-        ws.write(top, 0, line, w.note)
-        top += 1
+    top = _write_excluded(ws, w, ds)
     findings = sorted(ds.findings, key=finding_order)
     rows = [_finding_row(f) for f in findings]
     if not rows:
@@ -92,12 +89,15 @@ def _findings_sheet(book, w: _Writer, ds: Dataset) -> None:
     end = w.table(ws, top, FINDING_HEADERS, rows, wrap_cols=("问题说明",))
     ws.autofilter(top, 0, end - 1, len(FINDING_HEADERS) - 1)
     ws.freeze_panes(top + 1, 0)
-    _print_setup(ws, top)
+    print_a4_landscape(ws, top)
 
 
-def _print_setup(ws, header_row: int) -> None:
-    """A4 landscape, one page wide, header repeated on every page."""
-    print_a4_landscape(ws, header_row)
+def _write_excluded(ws, w: _Writer, ds: Dataset) -> int:
+    """The workbooks left out by --skip-invalid, at the top; returns the next free row."""
+    lines = _excluded_lines(ds)
+    for row, line in enumerate(lines):
+        ws.write(row, 0, line, w.note)
+    return len(lines)
 
 
 def _per_file(ds: Dataset) -> list[list]:
@@ -114,16 +114,13 @@ def _per_file(ds: Dataset) -> list[list]:
 
 def _summary_sheet(book, w: _Writer, ds: Dataset) -> None:
     ws = book.add_worksheet(SHEET_SUMMARY)
-    top = 0
-    for line in _excluded_lines(ds):
-        ws.write(top, 0, line, w.note)
-        top += 1
+    top = _write_excluded(ws, w, ds)
     ws.write(top, 0, f"读取工作簿 {len(ds.sources)} 份；错误 {len(ds.errors)} 处，警告 {len(ds.warnings)} 处。"
              + ("" if ds.findings else NO_FINDINGS), w.note if ds.errors else None)
     rows = _per_file(ds)
     end = w.table(ws, top + 2, SUMMARY_HEADERS, rows)
     ws.freeze_panes(top + 3, 0)
-    _print_setup(ws, top + 2)
+    print_a4_landscape(ws, top + 2)
     skipped = [[s.path, s.reason] for s in ds.skipped] or [["（无）", ""]]
     w.table(ws, end + 1, SKIPPED_HEADERS, skipped)
     for c in (0, 1):
