@@ -31,6 +31,11 @@ ERROR = "错误"
 WARNING = "警告"
 
 
+def excluded_notice(files: list[str], scope: str = "统计") -> str:
+    """The line every output shows at its top when --skip-invalid left workbooks out."""
+    return f"注意：以下 {len(files)} 份工作簿有错误，未计入{scope}：" + "；".join(files)
+
+
 @dataclass(frozen=True)
 class Finding:
     """One problem found in the inputs, pointing at the cell to fix."""

@@ -45,6 +45,11 @@ class Period:
         return monthly(f"{self.year - 1}-{self.end.month:02d}").year_to_date()
 
 
+def cn_date(day: dt.date | None) -> str:
+    """2020年6月30日; blank for None."""
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
 def _year(text: str) -> int:
     if not re.fullmatch(r"\d{4}", str(text).strip()):
         raise UsageError(f"年份“{text}”不对，应为四位数字，如 2020。")

@@ -13,7 +13,7 @@ from pathlib import Path
 import xlsxwriter
 
 from .load import finding_order
-from .model import ERROR, WARNING, Dataset, Finding
+from .model import ERROR, WARNING, Dataset, Finding, excluded_notice
 from .output import atomic_path
 from .sheet_conventions import XLSXWRITER_OPTIONS, print_a4_landscape, text_width
 from .standard import standard
@@ -41,7 +41,7 @@ def _finding_row(f: Finding) -> list:
 def _excluded_lines(ds: Dataset) -> list[str]:
     if not ds.excluded:
         return []
-    return [f"注意：以下 {len(ds.excluded)} 份工作簿有错误，未计入统计：{'；'.join(ds.excluded)}", ""]
+    return [excluded_notice(ds.excluded), ""]
 
 
 class _Writer:

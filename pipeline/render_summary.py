@@ -18,6 +18,7 @@ from .docx_layout import count_markers, parse_blocks, to_markdown, write_docx
 from .errors import XunchaError
 from .model import Dataset
 from .output import write_text
+from .periods import cn_date
 from .summary_context import build_context, missing, office_name
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -59,9 +60,7 @@ def cn_count(n: int) -> str:
     return "两" if int(n) == 2 else cn_number(n)
 
 
-def date_cn(day: dt.date | None) -> str:
-    """2020年6月1日; blank for None."""
-    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+date_cn = cn_date  # template filter name
 
 
 def short_date(day: dt.date | None, year: int) -> str:
@@ -96,18 +95,19 @@ def pct_of(part: int, whole: int) -> str:
     """part/whole as a percent with one decimal, half up: 13/16 -> 81.3%; 1 -> 100%."""
     if not whole:
         return ""
-    value = (Decimal(int(part)) * 100 / Decimal(int(whole))).quantize(Decimal("0.1"),
-                                                                      ROUND_HALF_UP)
-    text = f"{value:f}"
-    return (text[:-2] if text.endswith(".0") else text) + "%"
+    return _percent_text(Decimal(int(part)) * 100 / Decimal(int(whole)))
 
 
 def pct(fraction: float | None) -> str:
     """A fraction (0.8125) as a percent (81.3%); blank for None."""
     if fraction is None:
         return ""
-    value = (Decimal(repr(float(fraction))) * 100).quantize(Decimal("0.1"), ROUND_HALF_UP)
-    text = f"{value:f}"
+    return _percent_text(Decimal(repr(float(fraction))) * 100)
+
+
+def _percent_text(percent: Decimal) -> str:
+    """One decimal, half up, a trailing .0 dropped: 81.25 -> 81.3%, 100 -> 100%."""
+    text = f"{percent.quantize(Decimal('0.1'), ROUND_HALF_UP):f}"
     return (text[:-2] if text.endswith(".0") else text) + "%"
 
 

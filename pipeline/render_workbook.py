@@ -17,9 +17,11 @@ from pathlib import Path
 import xlsxwriter
 
 from .aggregate import Report
+from .model import excluded_notice
 from .output import atomic_path
 from .sheet_conventions import XLSXWRITER_OPTIONS, print_a4_landscape
-from .table_model import NOT_APPLICABLE, Pct, Table, cn_date, display_width
+from .periods import cn_date
+from .table_model import NOT_APPLICABLE, Pct, Table, display_width
 from . import tables as t1
 from .tables_coverage import coverage, uninspected
 from .tables_detail import detail_tables
@@ -237,8 +239,7 @@ def _info_line(report: Report) -> str:
 
 
 def _excluded_line(report: Report) -> str:
-    return (f"注意：以下 {len(report.excluded)} 份工作簿有错误，未计入本表统计："
-            + "；".join(report.excluded))
+    return excluded_notice(report.excluded, "本表统计")
 
 
 def _chart_banner(report: Report, styles: dict) -> list[tuple[str, object]]:

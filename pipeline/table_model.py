@@ -72,11 +72,6 @@ def display_width(value) -> int:
     return text_width(value if isinstance(value, str) else str(value))
 
 
-def cn_date(day: dt.date | None) -> str:
-    """2020年6月30日."""
-    return f"{day.year}年{day.month}月{day.day}日" if day else ""
-
-
 def rate(part: int, whole: int) -> Pct | str:
     """part/whole as a percentage cell, or — when whole is 0."""
     return Pct(part / whole) if whole else NOT_APPLICABLE

@@ -10,7 +10,8 @@ from .aggregate import Report
 from .figures import BLANK_TRANSFER, GROUP_FIGURES, Figures, total_problem_row, totals_keys
 from .selection import statuses
 from .standard import standard
-from .table_model import NOT_APPLICABLE, Chart, Col, Pct, Table, cn_date, delta_rate, rate
+from .periods import cn_date
+from .table_model import NOT_APPLICABLE, Chart, Col, Pct, Table, delta_rate, rate
 
 def h(sheet_id: str, col_id: str) -> str:
     """A header of the standard, reused as a column label of the output tables."""

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from .aggregate import Report
 from .standard import standard
-from .table_model import Chart, Col, Table, cn_date, rate
+from .periods import cn_date
+from .table_model import Chart, Col, Table, rate
 from .selection import to_date
 from .tables import h
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 from .aggregate import Report
 from .selection import cell_list, to_date, work_keys
 from .standard import standard
-from .table_model import Chart, Col, Table, cn_date
+from .periods import cn_date
+from .table_model import Chart, Col, Table
 from .tables import NO, TOTAL, YES, h, total_label
 
 SOURCE, ROW = "来源文件", "行号"
