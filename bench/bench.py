@@ -115,7 +115,7 @@ def timed(cmd: list[str], env: dict | None = None) -> tuple[float, tuple[int, in
 
 def check_clean(inputs: Path) -> None:
     """Fail unless the generated inputs load without any finding (a normal run)."""
-    from pipeline.load import load_dataset
+    from pipeline.read.load import load_dataset
 
     ds = load_dataset(inputs)
     if ds.findings:

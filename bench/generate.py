@@ -14,7 +14,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from pipeline.sheet_conventions import XLSXWRITER_OPTIONS
+from pipeline.render.sheet_conventions import XLSXWRITER_OPTIONS
 from pipeline.standard import standard
 
 GROUPS_PER_ROUND = 4

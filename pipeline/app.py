@@ -60,7 +60,7 @@ def _fewer_collections():
 
 
 def _template(args, say: Say) -> int:
-    from .templates import write_templates
+    from .authoring.blank_forms import write_templates
 
     paths = write_templates(args.out)
     say(f"已生成 {len(paths)} 份空白模板：")
@@ -70,7 +70,7 @@ def _template(args, say: Say) -> int:
 
 
 def _sample(args, say: Say) -> int:
-    from .sample import write_sample
+    from .authoring.sample import write_sample
 
     paths = write_sample(args.out)
     say(f"已生成示例县填报数据 {len(paths)} 份，位于：{args.out}")
@@ -81,7 +81,7 @@ def _load(args, say: Say) -> Dataset:
     inputs = Path(args.inputs)
     if not inputs.is_dir():
         raise UsageError(f"找不到输入文件夹“{inputs}”。请用 --inputs 指定存放填报工作簿的文件夹。")
-    from .load import load_dataset
+    from .read.load import load_dataset
 
     with stage("load_dataset"):
         return load_dataset(inputs, progress=sys.stderr.isatty(), exclude=(Path(args.outputs),))
@@ -105,7 +105,7 @@ def _summarise(ds: Dataset, report: Path | None, say: Say) -> None:
 
 
 def _write_check_report(ds: Dataset, path: Path) -> Path:
-    from .render_check_report import write_check_report
+    from .render.check_report import write_check_report
 
     return write_check_report(ds, path)
 
@@ -128,12 +128,12 @@ def _period(args, say: Say) -> int:
         raise InputErrors("填报工作簿有错误，未生成统计结果。请按校验报告逐条改正后重新运行；"
                           "或加 --skip-invalid 只统计无错误的工作簿。")
     if ds.errors:
-        from .load import drop_invalid
+        from .read.load import drop_invalid
 
         ds = drop_invalid(ds)
     out_dir = Path(args.outputs) / period.folder
-    from .aggregate import build_report
-    from .background import Background, waiting
+    from .stats.aggregate import build_report
+    from .jobs import Background, waiting
 
     parallel = len(ds.sources) >= PARALLEL_RENDER_FILES
     check_job = Background(_write_check_report, ds, out_dir / CHECK_REPORT_NAME, parallel=parallel)
@@ -155,11 +155,11 @@ def _render(report, ds: Dataset, out_dir: Path, say: Say, parallel: bool) -> lis
     """Write every output. With many workbooks (``parallel``) the leadership workbook, its
     companion and the charts are written by child processes while this one writes the
     metrics and the documents: both cores render at once."""
-    from .background import Background, collect, waiting
-    from .render_charts import write_charts
-    from .render_metrics import write_metrics
-    from .render_summary import write_documents
-    from .render_workbook import plan_workbooks, write_companion, write_main_workbook
+    from .jobs import Background, collect, waiting
+    from .render.charts import write_charts
+    from .render.metrics import write_metrics
+    from .render.summary import write_documents
+    from .render.workbook import plan_workbooks, write_companion, write_main_workbook
 
     charts = Background(write_charts, report, out_dir / "charts", parallel=parallel)  # beside the plan
     with waiting(charts), stage("plan_workbooks"):

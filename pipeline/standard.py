@@ -11,7 +11,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+# The shipped standard: inside the package in an installed wheel (pyproject maps the
+# top-level schemas/ folder there), beside the package in a source checkout.
+_HERE = Path(__file__).resolve().parent
+SCHEMA_DIR = next((d for d in (_HERE / "schemas", _HERE.parent / "schemas") if d.is_dir()), _HERE / "schemas")
 
 COLUMN_TYPES = {"text", "org", "count", "date", "enum", "year"}
 

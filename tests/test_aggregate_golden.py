@@ -15,9 +15,9 @@ import datetime as dt
 import pytest
 
 from county import A, B, C, county_dataset, write_county
-from pipeline.aggregate import build_report
+from pipeline.stats.aggregate import build_report
 from pipeline.periods import annual, monthly
-from pipeline.rounds import round_summaries
+from pipeline.stats.rounds import round_summaries
 
 TODAY = dt.date(2021, 1, 5)
 
@@ -26,7 +26,7 @@ TODAY = dt.date(2021, 1, 5)
 def dataset(request, tmp_path_factory):
     if request.param == "frames":
         return county_dataset()
-    load = pytest.importorskip("pipeline.load", reason="pipeline.load not written yet")
+    load = pytest.importorskip("pipeline.read.load", reason="pipeline.read.load not written yet")
     folder = tmp_path_factory.mktemp("county")
     write_county(folder)
     ds = load.load_dataset(folder, progress=False)

@@ -10,10 +10,10 @@ import pytest
 from matplotlib import font_manager
 
 from county import county_dataset
-from pipeline import fonts
-from pipeline.aggregate import build_report
+from pipeline.render import fonts
+from pipeline.stats.aggregate import build_report
 from pipeline.periods import annual, monthly
-from pipeline.render_charts import write_charts
+from pipeline.render.charts import write_charts
 
 TODAY = dt.date(2021, 1, 5)
 NAMES = ["问题分类.png", "全覆盖进度.png", "月度趋势.png"]
@@ -80,7 +80,7 @@ def test_matplotlib_not_imported_by_cli_start():
     import subprocess
     import sys
 
-    code = ("import sys, pipeline.cli, pipeline.app, pipeline.aggregate, pipeline.render_workbook;"
+    code = ("import sys, pipeline.cli, pipeline.app, pipeline.stats.aggregate, pipeline.render.workbook;"
             "print('matplotlib' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -6,9 +6,9 @@ import openpyxl
 import pytest
 
 import wb
-from pipeline.load import drop_invalid, load_dataset
+from pipeline.read.load import drop_invalid, load_dataset
 from pipeline.model import ERROR, WARNING, Dataset, Finding, Skipped
-from pipeline.render_check_report import (FINDING_HEADERS, NO_FINDINGS, SHEET_FINDINGS, SHEET_SUMMARY,
+from pipeline.render.check_report import (FINDING_HEADERS, NO_FINDINGS, SHEET_FINDINGS, SHEET_SUMMARY,
                                           display_width, write_check_report)
 from pipeline.standard import standard
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import pytest
 
 import wb
-from pipeline.checks_cross import closest_names
-from pipeline.load import load_dataset
+from pipeline.check.cross import closest_names
+from pipeline.read.load import load_dataset
 from pipeline.model import ERROR, WARNING
 from pipeline.standard import standard
 
@@ -303,10 +303,10 @@ def test_every_finding_code_is_documented():
     import re
     from pathlib import Path
 
-    from pipeline.validate import FINDING_CODES
+    from pipeline.check.validate import FINDING_CODES
 
     root = Path(__file__).resolve().parent.parent / "pipeline"
-    modules = ("discover", "read", "normalize", "checks_rows", "checks_cross", "validate")
+    modules = ("read/discover", "read/workbook", "read/normalize", "check/rows", "check/cross", "check/validate")
     source = "".join((root / f"{m}.py").read_text(encoding="utf-8") for m in modules)
     quoted = set(re.findall(r'"([a-z]+(?:-[a-z]+)+)"', source))
     kinds = {f"{wb.id}-{suffix}" for wb in STD.workbooks if wb.min_count or wb.max_count

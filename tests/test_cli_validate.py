@@ -10,7 +10,7 @@ import pytest
 import wb
 from pipeline.cli import main
 from pipeline.errors import InputErrors
-from pipeline.load import drop_invalid, load_dataset
+from pipeline.read.load import drop_invalid, load_dataset
 from pipeline.standard import standard
 
 STD = standard()

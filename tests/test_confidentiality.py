@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from county import CANARY, county_dataset, write_county
-from pipeline.aggregate import build_report
+from pipeline.stats.aggregate import build_report
 from pipeline.cli import main
 from pipeline.periods import annual
 
@@ -74,7 +74,7 @@ def test_search_finds_a_planted_canary(tmp_path):
 
 
 def test_report_holds_no_clue_text():
-    from pipeline.selection import Frames
+    from pipeline.stats.selection import Frames
 
     ds = county_dataset(secret=CANARY, id_suffix=ID_CANARY)
     assert "summary" not in Frames.from_dataset(ds).clues

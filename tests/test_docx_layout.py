@@ -9,7 +9,7 @@ import pytest
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX, WD_LINE_SPACING
 from docx.oxml.ns import qn
 
-from pipeline.docx_layout import (BODY, HEADING1, HEADING2, SUBTITLE, TITLE, Block,
+from pipeline.render.docx_layout import (BODY, HEADING1, HEADING2, SUBTITLE, TITLE, Block,
                                   body_char_spacing_twips, count_markers, parse_blocks,
                                   to_markdown, write_docx)
 

@@ -20,8 +20,8 @@ import pytest
 import xlwt
 
 import wb
-from pipeline.load import load_dataset
-from pipeline.normalize import PROVENANCE
+from pipeline.read.load import load_dataset
+from pipeline.read.normalize import PROVENANCE
 from pipeline.standard import standard
 
 STD = standard()

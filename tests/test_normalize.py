@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from pipeline.normalize import fmt_value, norm_org, to_counts, to_dates, to_text, to_years
+from pipeline.read.normalize import fmt_value, norm_org, to_counts, to_dates, to_text, to_years
 
 D = dt.date
 

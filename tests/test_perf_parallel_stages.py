@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from county import county_dataset, write_county
 
-import pipeline.aggregate as agg
-import pipeline.load as load
-from pipeline.background import can_fork
-from pipeline.discover import relative_name
+import pipeline.stats.aggregate as agg
+import pipeline.read.load as load
+from pipeline.jobs import can_fork
+from pipeline.read.discover import relative_name
 from pipeline.periods import annual, monthly
 
 TODAY = dt.date(2021, 3, 1)

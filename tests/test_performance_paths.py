@@ -21,15 +21,15 @@ from docx import Document
 from docx.enum.text import WD_COLOR_INDEX
 from docx.oxml.ns import qn
 
-import pipeline.render_workbook as rw
+import pipeline.render.workbook as rw
 from pipeline import app
-from pipeline.aggregate import build_report
-from pipeline.background import Background, can_fork, collect
+from pipeline.stats.aggregate import build_report
+from pipeline.jobs import Background, can_fork, collect
 from pipeline.cli import main
-from pipeline.docx_layout import BODY_FONT, BODY_PT, LATIN_FONT, _fast_run, style_run
+from pipeline.render.docx_layout import BODY_FONT, BODY_PT, LATIN_FONT, _fast_run, style_run
 from pipeline.errors import EXIT_WRITE_FAILED, OutputError
 from pipeline.periods import annual, monthly
-from pipeline.selection import cell_list
+from pipeline.stats.selection import cell_list
 
 TODAY = dt.date(2021, 1, 5)
 MOVED = ["问题明细", "巡察对象明细", "工作量明细"]

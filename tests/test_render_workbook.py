@@ -17,10 +17,10 @@ import openpyxl
 import pytest
 
 from county import county_dataset
-from pipeline.aggregate import build_report
+from pipeline.stats.aggregate import build_report
 from pipeline.periods import annual, monthly
-from pipeline.render_workbook import header_lines, write_workbook
-from pipeline.table_model import display_width
+from pipeline.render.workbook import header_lines, write_workbook
+from pipeline.render.table_model import display_width
 
 TODAY = dt.date(2021, 1, 5)
 MAIN_SHEETS = ["总体情况", "分轮次", "分巡察组", "问题分类", "问题线索", "政治生态评估", "全覆盖进度",

@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pipeline.sample import SAMPLE_END, write_sample
+from pipeline.authoring.sample import SAMPLE_END, write_sample
 from pipeline.standard import standard
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -173,7 +173,7 @@ def test_office_workbook_has_every_kind_of_row(sample):
 
 
 def test_the_reader_finds_no_error_in_the_sample(sample):
-    from pipeline.load import load_dataset
+    from pipeline.read.load import load_dataset
 
     ds = load_dataset(sample)
     assert [f for f in ds.findings if f.is_error] == []

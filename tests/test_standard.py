@@ -50,7 +50,7 @@ def test_no_header_or_enumeration_value_is_hard_coded_in_the_pipeline():
     literals |= {v for e in std.enums.values() for v in e.values if len(v) > 2}
     literals |= {cat for t in std.taxonomies.values() for cat in t.categories}
     offenders = []
-    for path in (ROOT / "pipeline").glob("*.py"):
+    for path in (ROOT / "pipeline").rglob("*.py"):
         code = path.read_text(encoding="utf-8")
         for text in re.findall(r"[\"']([^\"'\n]+)[\"']", code):
             if text in literals:

@@ -22,11 +22,11 @@ import pytest
 from docx.oxml.ns import qn
 
 from county import CANARY, _write_workbook, county_dataset, write_county
-from pipeline.aggregate import build_report
-from pipeline.docx_layout import MARKER_RE
-from pipeline.load import load_dataset
+from pipeline.stats.aggregate import build_report
+from pipeline.render.docx_layout import MARKER_RE
+from pipeline.read.load import load_dataset
 from pipeline.periods import annual, monthly
-from pipeline.render_summary import (ANNUAL_TEMPLATE, TEMPLATE_DIR, TemplateProblem, change_cn,
+from pipeline.render.summary import (ANNUAL_TEMPLATE, TEMPLATE_DIR, TemplateProblem, change_cn,
                                      cn_count, cn_number, environment, pct, pct_of, span_cn,
                                      write_documents)
 

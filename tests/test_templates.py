@@ -16,7 +16,7 @@ import pytest
 
 import pipeline.standard as standard_module
 from pipeline.standard import SCHEMA_DIR, standard
-from pipeline.templates import (DATA_ROWS, DATE_FORMAT, ERROR_MAX, INSTRUCTIONS_SHEET,
+from pipeline.authoring.blank_forms import (DATA_ROWS, DATE_FORMAT, ERROR_MAX, INSTRUCTIONS_SHEET,
                                 LISTS_SHEET, PROMPT_MAX, TITLE_MAX, VERSION_NAME, choices,
                                 column_width, display_width, write_templates)
 
@@ -256,7 +256,7 @@ def _same(actual, expected) -> bool:
 
 @pytest.fixture
 def load_dataset():
-    from pipeline.load import load_dataset
+    from pipeline.read.load import load_dataset
 
     return load_dataset
 
@@ -325,7 +325,7 @@ from pathlib import Path
 import pipeline.standard as s
 original = s.load_standard
 s.load_standard = lambda schema_dir=Path(sys.argv[1]): original(schema_dir)
-from pipeline.load import load_dataset
+from pipeline.read.load import load_dataset
 ds = load_dataset(Path(sys.argv[2]))
 print(json.dumps({"errors": [f.message for f in ds.errors],
                   "summary": list(ds.tables["problems"]["summary"]),

@@ -26,10 +26,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from .output import atomic_path
-from .sheet_conventions import text_width
-from .periods import MAX_YEAR, MIN_YEAR
-from .standard import Column, Sheet, Standard, Taxonomy, Workbook, standard
+from ..output import atomic_path
+from ..render.sheet_conventions import text_width
+from ..periods import MAX_YEAR, MIN_YEAR
+from ..standard import Column, Sheet, Standard, Taxonomy, Workbook, standard
 
 # Template-only sheets: not part of the standard, ignored by the reader.
 INSTRUCTIONS_SHEET = "填表说明"

@@ -33,7 +33,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
 
-from .output import atomic_path
+from ..output import atomic_path
 
 MARKER_RE = re.compile(r"【待补充：[^】]*】")
 

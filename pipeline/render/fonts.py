@@ -8,7 +8,7 @@ so that importing this module costs nothing at start-up.
 
 from __future__ import annotations
 
-from .errors import OutputError
+from ..errors import OutputError
 
 # Families with full simplified-Chinese coverage, best first.
 PREFERRED_FAMILIES = (

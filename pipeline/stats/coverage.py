@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .selection import Frames, dated_between, stamp, to_date
-from .standard import standard
+from ..standard import standard
 
 
 @dataclass(frozen=True)

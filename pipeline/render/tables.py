@@ -6,11 +6,11 @@ previous year has data each block also gets 上年同期, 同比增减 and 增�
 
 from __future__ import annotations
 
-from .aggregate import Report
-from .figures import BLANK_TRANSFER, GROUP_FIGURES, Figures, total_problem_row, totals_keys
-from .selection import statuses
-from .standard import standard
-from .periods import cn_date
+from ..stats.aggregate import Report
+from ..stats.figures import BLANK_TRANSFER, GROUP_FIGURES, Figures, total_problem_row, totals_keys
+from ..stats.selection import statuses
+from ..standard import standard
+from ..periods import cn_date
 from .table_model import NOT_APPLICABLE, Chart, Col, Pct, Table, delta_rate, rate
 
 def h(sheet_id: str, col_id: str) -> str:

@@ -15,10 +15,10 @@ from functools import cache
 
 import pandas as pd
 
-from .model import ERROR, WARNING, Finding
-from .normalize import ROUND_SHEETS, cell_findings, fmt_value
-from .read import FileRead, schema_rules
-from .standard import standard
+from ..model import ERROR, WARNING, Finding
+from ..read.normalize import ROUND_SHEETS, cell_findings, fmt_value
+from ..read.workbook import FileRead, schema_rules
+from ..standard import standard
 
 SUGGESTIONS = 3
 SUGGESTION_MIN_SCORE = 0.5

@@ -16,9 +16,9 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from .model import ERROR, WARNING, Finding
-from .normalize import fmt_value
-from .standard import Sheet, standard
+from ..model import ERROR, WARNING, Finding
+from ..read.normalize import fmt_value
+from ..standard import Sheet, standard
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """The variables of the summary templates, built from the report and the dataset.
 
 Everything a template may say is prepared here as plain values (numbers, dates,
-names, lists of dicts); the wording itself lives in ``templates/*.md.j2``. The
+names, lists of dicts); the wording itself lives in ``render/wording/*.md.j2``. The
 office sheets (专项工作, 队伍建设, 学习培训) are read straight from the dataset's
 typed frames: the statistics do not use them.
 
@@ -15,8 +15,8 @@ import datetime as dt
 
 import pandas as pd
 
-from .model import Dataset
-from .standard import standard
+from ..model import Dataset
+from ..standard import standard
 
 MARKER_OPEN, MARKER_CLOSE = "【待补充：", "】"
 OFFICE_SHEETS = ("special_work", "team", "training")

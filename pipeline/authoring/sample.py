@@ -15,8 +15,8 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .standard import Standard, standard
-from .templates import fill_rows, new_workbook, save_workbook
+from ..standard import Standard, standard
+from .blank_forms import fill_rows, new_workbook, save_workbook
 
 SEED = 20200101
 STAMP = dt.datetime(2022, 1, 4, 9, 0, 0)  # created/modified of every sample workbook

@@ -3,11 +3,11 @@ inspected (rules in ``pipeline/coverage.py``)."""
 
 from __future__ import annotations
 
-from .aggregate import Report
-from .standard import standard
-from .periods import cn_date
+from ..stats.aggregate import Report
+from ..standard import standard
+from ..periods import cn_date
 from .table_model import Chart, Col, Table, rate
-from .selection import to_date
+from ..stats.selection import to_date
 from .tables import h
 
 

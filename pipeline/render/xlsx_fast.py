@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape
 import numpy as np
 import pandas as pd
 
-from .output import atomic_path
+from ..output import atomic_path
 from .table_model import Table, display_width
 
 _EPOCH = dt.datetime(1899, 12, 30)

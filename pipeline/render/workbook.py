@@ -16,11 +16,11 @@ from pathlib import Path
 
 import xlsxwriter
 
-from .aggregate import Report
-from .model import excluded_notice
-from .output import atomic_path
+from ..stats.aggregate import Report
+from ..model import excluded_notice
+from ..output import atomic_path
 from .sheet_conventions import XLSXWRITER_OPTIONS, print_a4_landscape
-from .periods import cn_date
+from ..periods import cn_date
 from .table_model import NOT_APPLICABLE, Pct, Table, display_width
 from . import tables as t1
 from .tables_coverage import coverage, uninspected

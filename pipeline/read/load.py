@@ -17,11 +17,11 @@ from pathlib import Path
 import pandas as pd
 
 from .discover import discover, relative_name
-from .errors import InputErrors
-from .model import Dataset, Finding, SourceFile
+from ..errors import InputErrors
+from ..model import Dataset, Finding, SourceFile
 from .normalize import raw_frames, typed_frames
-from .read import FileRead, read_file
-from .standard import standard
+from .workbook import FileRead, read_file
+from ..standard import standard
 
 POOL_MIN_FILES = 200  # below this a process pool costs more than it saves
 CHUNK_FILES = 100  # at least this many files per task of the pool (each task has a fixed cost)
@@ -76,7 +76,7 @@ def _load_chunk(jobs: list[Job], on_file=None) -> _Part:
 def _prepare_checks() -> None:
     """Import the checks (pandera) and let pandera register its backends, which imports
     hypothesis: ≈ 0.5 s done while the pool reads, instead of after it."""
-    from .checks_rows import SCHEMAS
+    from ..check.rows import SCHEMAS
 
     schema = next(iter(SCHEMAS.values()))
     try:
@@ -164,7 +164,7 @@ def load_dataset(inputs: Path, progress: bool = False, exclude: tuple[Path, ...]
     paths, skipped, findings = discover(inputs, exclude)
     jobs = [(str(p), relative_name(p, inputs)) for p in paths]
     part = _combine(_load_parts(jobs, progress))
-    from .validate import check  # pandera: imported after the pool has forked its workers
+    from ..check.validate import check  # pandera: imported after the pool has forked its workers
 
     findings += part.findings + check(part.frames, part.blanks, part.findings, part.reads)
     findings.sort(key=finding_order)

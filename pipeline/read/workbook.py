@@ -25,8 +25,8 @@ from pathlib import Path
 
 import python_calamine
 
-from .model import ERROR, WARNING, Finding
-from .standard import Column, Sheet, Workbook, standard
+from ..model import ERROR, WARNING, Finding
+from ..standard import Column, Sheet, Workbook, standard
 
 _LABEL_DROP = re.compile(r"[\s\u3000\u00a0\ufeff\u200b]+")
 _BRACKETS = str.maketrans({"(": "（", ")": "）"})

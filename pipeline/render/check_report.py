@@ -12,11 +12,11 @@ from pathlib import Path
 
 import xlsxwriter
 
-from .load import finding_order
-from .model import ERROR, WARNING, Dataset, Finding, excluded_notice
-from .output import atomic_path
+from ..read.load import finding_order
+from ..model import ERROR, WARNING, Dataset, Finding, excluded_notice
+from ..output import atomic_path
 from .sheet_conventions import XLSXWRITER_OPTIONS, print_a4_landscape, text_width
-from .standard import standard
+from ..standard import standard
 
 SHEET_FINDINGS = "校验结果"
 SHEET_SUMMARY = "汇总"

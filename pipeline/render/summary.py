@@ -1,6 +1,6 @@
 """Render stage: the annual summary draft (年度巡察工作总结) and the monthly brief (巡察工作月报).
 
-The wording lives in Jinja2 templates under ``templates/`` that the office may
+The wording lives in Jinja2 templates under ``render/wording/`` that the office may
 edit; this module fills them with :func:`pipeline.summary_context.build_context`,
 then writes the rendered text twice, as a GB/T 9704 Word document
 (:mod:`pipeline.docx_layout`) and as a Markdown copy beside it.
@@ -15,13 +15,13 @@ from pathlib import Path
 import jinja2
 
 from .docx_layout import count_markers, parse_blocks, to_markdown, write_docx
-from .errors import XunchaError
-from .model import Dataset
-from .output import write_text
-from .periods import cn_date
+from ..errors import XunchaError
+from ..model import Dataset
+from ..output import write_text
+from ..periods import cn_date
 from .summary_context import build_context, missing, office_name
 
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATE_DIR = Path(__file__).resolve().parent / "wording"
 ANNUAL_TEMPLATE = "年度巡察工作总结.md.j2"
 MONTHLY_TEMPLATE = "巡察工作月报.md.j2"
 

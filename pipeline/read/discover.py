@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .model import WARNING, Finding, Skipped
+from ..model import WARNING, Finding, Skipped
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 # Spreadsheets the office may hand in that we cannot read: say how to fix it.

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .periods import Period
+from ..periods import Period
 from .rounds import span_overlaps
 from .selection import (Frames, group_sort_key, rectified_value, stamp, statuses, to_date,
                         work_keys, yes_value)
-from .standard import standard
+from ..standard import standard
 
 GROUP_KEY = ["term", "round", "group"]
 GROUP_FIGURES = ["orgs_inspected", *work_keys(), "problems", "problems_fixed_on_spot",

@@ -15,8 +15,8 @@ from functools import cached_property
 
 import pandas as pd
 
-from .model import Dataset
-from .standard import standard
+from ..model import Dataset
+from ..standard import standard
 
 PROVENANCE = ("source_file", "source_sheet", "source_row")
 ROUND_SHEETS = ("round_orgs", "workload", "problems", "clues")

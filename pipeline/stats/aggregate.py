@@ -18,14 +18,14 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .background import Background, waiting
+from ..jobs import Background, waiting
 from .coverage import Coverage, compute_coverage
 from .figures import Figures, period_figures
-from .model import Dataset, SourceFile
-from .periods import Period
+from ..model import Dataset, SourceFile
+from ..periods import Period
 from .rounds import RoundSummary, summaries_from_frames
 from .selection import Frames, rectified_value, stamp
-from .standard import standard
+from ..standard import standard
 
 SCHEMA_VERSION = 1
 # From this many workbooks the round summaries (about half of build_report) are computed

@@ -7,10 +7,10 @@ Clues never get a detail sheet: they reach the workbook only as counts (è¡¨3, è¡
 
 from __future__ import annotations
 
-from .aggregate import Report
-from .selection import cell_list, to_date, work_keys
-from .standard import standard
-from .periods import cn_date
+from ..stats.aggregate import Report
+from ..stats.selection import cell_list, to_date, work_keys
+from ..standard import standard
+from ..periods import cn_date
 from .table_model import Chart, Col, Table
 from .tables import NO, TOTAL, YES, h, total_label
 

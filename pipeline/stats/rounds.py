@@ -8,9 +8,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 
-from .model import Dataset
+from ..model import Dataset
 from .selection import Frames, group_sort_key, rectified_value, work_keys, yes_value
-from .standard import standard
+from ..standard import standard
 
 
 @dataclass

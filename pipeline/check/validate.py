@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .checks_cross import cross_findings
-from .checks_rows import row_findings
-from .model import Finding
-from .normalize import attach_rounds, inherit_group, raw_frames, typed_frames
-from .read import FileRead
+from .cross import cross_findings
+from .rows import row_findings
+from ..model import Finding
+from ..read.normalize import attach_rounds, inherit_group, raw_frames, typed_frames
+from ..read.workbook import FileRead
 
 # Every finding code, with its meaning (for maintainers; users read the messages).
 FINDING_CODES = {

@@ -22,9 +22,9 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from .model import ERROR, Finding
-from .read import FileRead
-from .standard import Column, Sheet, standard
+from ..model import ERROR, Finding
+from .workbook import FileRead
+from ..standard import Column, Sheet, standard
 
 PROVENANCE = ("source_file", "source_sheet", "source_row")
 ROUND_SHEETS = ("round_orgs", "workload", "problems", "clues")
