@@ -116,8 +116,9 @@ def timed(cmd: list[str], env: dict | None = None) -> tuple[float, tuple[int, in
 def check_clean(inputs: Path) -> None:
     """Fail unless the generated inputs load without any finding (a normal run)."""
     from pipeline.read.load import load_dataset
+    from pipeline.standard import load_standard
 
-    ds = load_dataset(inputs)
+    ds = load_dataset(inputs, load_standard())
     if ds.findings:
         first = ds.findings[0]
         raise SystemExit(f"generated data in {inputs} is not clean: {len(ds.findings)} findings, "

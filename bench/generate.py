@@ -10,16 +10,23 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from functools import cache
 from pathlib import Path
 
 import xlsxwriter
 
 from pipeline.render.sheet_conventions import XLSXWRITER_OPTIONS
-from pipeline.standard import standard
+from pipeline.standard import load_standard
 
 GROUPS_PER_ROUND = 4
 UNITS_PER_ROUND = 24  # 4 groups x at most 6 units: disjoint within a round
 TERM = ("十四届", dt.date(2016, 10, 1), dt.date(2021, 9, 30))
+
+
+@cache
+def _std():
+    """The shipped standard, loaded once for the generator."""
+    return load_standard()
 
 
 def _write(path: Path, sheets: dict[str, list[list]]) -> None:
@@ -37,7 +44,7 @@ def _write(path: Path, sheets: dict[str, list[list]]) -> None:
 
 
 def _headers(sheet_id: str) -> list[str]:
-    return [c.header for c in standard().sheet(sheet_id).columns if c.required]
+    return [c.header for c in _std().sheet(sheet_id).columns if c.required]
 
 
 def _unit_names(n_rounds: int) -> list[str]:
@@ -46,7 +53,7 @@ def _unit_names(n_rounds: int) -> list[str]:
 
 def write_registry(folder: Path, units: list[str]) -> Path:
     """The one registry: the term and the units (all county-level, one category)."""
-    std = standard()
+    std = _std()
     category = std.enum_values("org_category")[0]
     units_rows = [[name, category, None, None, None, None] for name in units]
     path = folder / "巡察对象名册.xlsx"
@@ -56,7 +63,7 @@ def write_registry(folder: Path, units: list[str]) -> Path:
 
 
 def _round_sheets(rng: random.Random, round_no: int, group: str, orgs: list[str]) -> dict:
-    std = standard()
+    std = _std()
     start = dt.date(2020, 1, 1) + dt.timedelta(days=rng.randrange(0, 200))
     end = start + dt.timedelta(days=rng.randrange(30, 120))
     categories = std.taxonomy_for_term(TERM[0]).categories

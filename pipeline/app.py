@@ -1,7 +1,10 @@
 """Wiring of the stages for each command. No statistics or rendering logic here.
 
-discover/read/validate (``load``) -> aggregate (``aggregate``) -> render
-(``render_*``). Messages go through the ``say`` callback the CLI passes in.
+schemas (``standard``) -> read (``read.load``: discover, read, normalise, check)
+-> statistics (``stats.aggregate``) -> render (``render.*``). The standard is
+loaded once here and passed to every stage. Which work runs in a child process
+is decided here too (``jobs``). Messages go through the ``say`` callback the
+CLI passes in.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from pathlib import Path
 
 from .errors import EXIT_INPUT_ERRORS, EXIT_OK, InputErrors, UsageError
 from .model import Dataset
+from .standard import SCHEMA_DIR, Standard, load_standard
 
 Say = Callable[[str], None]
 
@@ -25,6 +29,9 @@ CHECK_REPORT_NAME = "校验报告.xlsx"
 FIRST_FINDINGS_SHOWN = 10
 GC_THRESHOLDS = (50_000, 20, 20)  # Python's default is (700, 10, 10)
 PARALLEL_RENDER_FILES = 50  # from this many workbooks, leadership workbook and charts are written by children
+# From this many workbooks the round summaries (about half of the statistics) are computed
+# in a forked child beside the period figures (pipeline/jobs.py; Linux only).
+PARALLEL_ROUNDS_FILES = 200
 
 
 @contextlib.contextmanager
@@ -59,10 +66,24 @@ def _fewer_collections():
         gc.set_threshold(*before)
 
 
+def _standard(args) -> Standard:
+    """The standard of ``--schemas`` (default: the one shipped with the tool)."""
+    folder = Path(args.schemas) if getattr(args, "schemas", None) else SCHEMA_DIR
+    if not folder.is_dir():
+        raise UsageError(f"找不到填报标准文件夹“{folder}”。请用 --schemas 指定含 standard.toml 等文件的文件夹，"
+                         "或去掉 --schemas 使用自带的标准。")
+    try:
+        return load_standard(folder)
+    except FileNotFoundError as exc:
+        raise UsageError(f"填报标准文件夹“{folder}”中缺少文件：{Path(exc.filename or '').name}。") from None
+    except (ValueError, KeyError, TypeError) as exc:  # tomllib.TOMLDecodeError is a ValueError
+        raise UsageError(f"填报标准文件夹“{folder}”中的标准有误，无法使用：{exc}") from None
+
+
 def _template(args, say: Say) -> int:
     from .authoring.blank_forms import write_templates
 
-    paths = write_templates(args.out)
+    paths = write_templates(args.out, _standard(args))
     say(f"已生成 {len(paths)} 份空白模板：")
     for path in paths:
         say(f"  {path}")
@@ -72,19 +93,19 @@ def _template(args, say: Say) -> int:
 def _sample(args, say: Say) -> int:
     from .authoring.sample import write_sample
 
-    paths = write_sample(args.out)
+    paths = write_sample(args.out, _standard(args))
     say(f"已生成示例县填报数据 {len(paths)} 份，位于：{args.out}")
     return EXIT_OK
 
 
-def _load(args, say: Say) -> Dataset:
+def _load(args, std: Standard) -> Dataset:
     inputs = Path(args.inputs)
     if not inputs.is_dir():
         raise UsageError(f"找不到输入文件夹“{inputs}”。请用 --inputs 指定存放填报工作簿的文件夹。")
     from .read.load import load_dataset
 
     with stage("load_dataset"):
-        return load_dataset(inputs, progress=sys.stderr.isatty(), exclude=(Path(args.outputs),))
+        return load_dataset(inputs, std, progress=sys.stderr.isatty(), exclude=(Path(args.outputs),))
 
 
 def _summarise(ds: Dataset, report: Path | None, say: Say) -> None:
@@ -104,15 +125,16 @@ def _summarise(ds: Dataset, report: Path | None, say: Say) -> None:
         say(f"校验报告：{report}")
 
 
-def _write_check_report(ds: Dataset, path: Path) -> Path:
+def _write_check_report(ds: Dataset, std: Standard, path: Path) -> Path:
     from .render.check_report import write_check_report
 
-    return write_check_report(ds, path)
+    return write_check_report(ds, std, path)
 
 
 def _validate(args, say: Say) -> int:
-    ds = _load(args, say)
-    report = _write_check_report(ds, Path(args.outputs) / CHECK_REPORT_NAME)
+    std = _standard(args)
+    ds = _load(args, std)
+    report = _write_check_report(ds, std, Path(args.outputs) / CHECK_REPORT_NAME)
     _summarise(ds, report, say)
     return EXIT_INPUT_ERRORS if ds.errors else EXIT_OK
 
@@ -121,24 +143,24 @@ def _period(args, say: Say) -> int:
     from .periods import annual, monthly
 
     period = annual(args.year) if args.command == "annual" else monthly(args.month)
-    ds = _load(args, say)
+    std = _standard(args)
+    ds = _load(args, std)
     if ds.errors and not args.skip_invalid:
-        report = _write_check_report(ds, Path(args.outputs) / CHECK_REPORT_NAME)
+        report = _write_check_report(ds, std, Path(args.outputs) / CHECK_REPORT_NAME)
         _summarise(ds, report, say)
         raise InputErrors("填报工作簿有错误，未生成统计结果。请按校验报告逐条改正后重新运行；"
                           "或加 --skip-invalid 只统计无错误的工作簿。")
     if ds.errors:
         from .read.load import drop_invalid
 
-        ds = drop_invalid(ds)
+        ds = drop_invalid(ds, std)
     out_dir = Path(args.outputs) / period.folder
-    from .stats.aggregate import build_report
+    parallel = len(ds.sources) >= PARALLEL_RENDER_FILES
     from .jobs import Background, waiting
 
-    parallel = len(ds.sources) >= PARALLEL_RENDER_FILES
-    check_job = Background(_write_check_report, ds, out_dir / CHECK_REPORT_NAME, parallel=parallel)
+    check_job = Background(_write_check_report, ds, std, out_dir / CHECK_REPORT_NAME, parallel=parallel)
     with waiting(check_job), stage("build_report"):
-        report = build_report(ds, period)
+        report = _build_report(ds, std, period)
     with stage("write_check_report (waited for)"):
         report_path = check_job.result()
     _summarise(ds, report_path, say)
@@ -146,12 +168,27 @@ def _period(args, say: Say) -> int:
         say(f"注意：以下 {len(ds.excluded)} 份工作簿有错误，未计入统计：")
         for name in ds.excluded:
             say(f"  {name}")
-    written = _render(report, ds, out_dir, say, parallel)
+    written = _render(report, out_dir, say, parallel)
     say(f"{period.label}统计完成，共写出 {len(written)} 个文件，位于：{out_dir}")
     return EXIT_OK
 
 
-def _render(report, ds: Dataset, out_dir: Path, say: Say, parallel: bool) -> list[Path]:
+def _build_report(ds: Dataset, std: Standard, period, today: dt.date | None = None):
+    """The period's Report; with many workbooks the whole-round summaries are computed
+    in a forked child while this process computes the period figures."""
+    from .jobs import Background, waiting
+    from .stats.aggregate import build_report
+    from .stats.rounds import summaries_from_frames
+    from .stats.selection import Frames
+
+    frames = Frames.from_dataset(ds, std)
+    summaries = Background(summaries_from_frames, frames, period.end,
+                           parallel=len(ds.sources) >= PARALLEL_ROUNDS_FILES)
+    with waiting(summaries):
+        return build_report(ds, std, period, today, frames=frames, round_summaries=summaries.result)
+
+
+def _render(report, out_dir: Path, say: Say, parallel: bool) -> list[Path]:
     """Write every output. With many workbooks (``parallel``) the leadership workbook, its
     companion and the charts are written by child processes while this one writes the
     metrics and the documents: both cores render at once."""
@@ -170,7 +207,7 @@ def _render(report, ds: Dataset, out_dir: Path, say: Say, parallel: bool) -> lis
         with stage("write_metrics"):
             written = [write_metrics(report, out_dir)]
         with stage("write_documents"):
-            docs, markers = write_documents(report, ds, out_dir)
+            docs, markers = write_documents(report, out_dir)
     with stage("write_workbook, companion, charts (waited for)"):
         written = [path for paths in collect(jobs) for path in paths] + written + docs
     if markers:

@@ -25,7 +25,13 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: 用法错误：{message}\n请运行 {self.prog} -h 查看帮助。\n")
 
 
+def _schemas(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--schemas", type=Path, default=None, metavar="文件夹",
+                   help="填报标准所在文件夹（standard.toml 等四个文件），默认使用本工具自带的标准")
+
+
 def _common(p: argparse.ArgumentParser, *, skip_invalid: bool = False) -> None:
+    _schemas(p)
     p.add_argument("--inputs", type=Path, default=Path("inputs"), metavar="文件夹",
                    help="存放填报工作簿的文件夹（含子文件夹），默认 inputs/")
     p.add_argument("--outputs", type=Path, default=Path("outputs"), metavar="文件夹",
@@ -53,12 +59,14 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog="示例：python run.py template --out outputs/templates")
     p.add_argument("--out", type=Path, default=Path("outputs/templates"), metavar="文件夹",
                    help="模板输出文件夹，默认 outputs/templates/")
+    _schemas(p)
 
     p = sub.add_parser("sample", help="生成示例县（示例县）2019—2021 年的示例填报数据",
                        description="生成虚构的示例县填报工作簿，用于试用和测试。",
                        epilog="示例：python run.py sample --out inputs")
     p.add_argument("--out", type=Path, default=Path("inputs"), metavar="文件夹",
                    help="示例数据输出文件夹，默认 inputs/")
+    _schemas(p)
 
     p = sub.add_parser("validate", help="读取并校验全部工作簿，生成校验报告",
                        description="读取并校验全部填报工作簿，把发现的问题写入 校验报告.xlsx，不做统计。",

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
 # The shipped standard: inside the package in an installed wheel (pyproject maps the
@@ -93,7 +92,8 @@ class Taxonomy:
     short: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+# eq=False: a standard is compared (and hashed, as a cache key) by identity.
+@dataclass(frozen=True, eq=False)
 class Standard:
     version: str
     workbooks: tuple[Workbook, ...]
@@ -219,8 +219,3 @@ def _check_consistency(std: Standard) -> None:
     if std.rectified_status not in std.enums["rectification_status"].values:
         raise ValueError(f"schemas: rectified_status {std.rectified_status} is not a 整改状态")
 
-
-@cache
-def standard() -> Standard:
-    """The project's standard (loaded once per process)."""
-    return load_standard()

@@ -23,12 +23,12 @@ import pandas as pd
 
 import wb  # tests/wb.py: the shared builder of standard workbooks
 from pipeline.model import Dataset, SourceFile
-from pipeline.standard import standard
+from shipped import STD
 
 D = dt.date
 CANARY = "CANARY-线索摘要-7f3a"
 TERM = "十四届"
-A, B, C = standard().taxonomy_for_term(TERM).categories  # the three categories of 三个聚焦
+A, B, C = STD.taxonomy_for_term(TERM).categories  # the three categories of 三个聚焦
 G1, G2, G3 = "第一巡察组", "第二巡察组", "第三巡察组"
 REGULAR, SPECIAL = "常规巡察", "专项巡察"
 
@@ -196,7 +196,7 @@ def registry_rows() -> dict[str, list[dict]]:
 
 def _typed(sheet_id: str, rows: list[dict], file: str, extra: dict | None = None) -> pd.DataFrame:
     """A typed frame as load_dataset would produce it (header in row 1, data from row 2)."""
-    sheet = standard().sheet(sheet_id)
+    sheet = STD.sheet(sheet_id)
     data: dict[str, list] = {}
     for col in sheet.columns:
         values = [r.get(col.id) for r in rows]
@@ -219,7 +219,7 @@ def _typed(sheet_id: str, rows: list[dict], file: str, extra: dict | None = None
 
 
 def _source(path: str, kind: str, rows: dict[str, list[dict]], subs=()) -> SourceFile:
-    counts = {standard().sheet(s).name: len(r) for s, r in rows.items()}
+    counts = {STD.sheet(s).name: len(r) for s, r in rows.items()}
     return SourceFile(path=path, kind=kind, sha256=hashlib.sha256(path.encode()).hexdigest(),
                       rows=counts, submissions=list(subs))
 

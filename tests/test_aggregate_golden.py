@@ -18,6 +18,7 @@ from county import A, B, C, county_dataset, write_county
 from pipeline.stats.aggregate import build_report
 from pipeline.periods import annual, monthly
 from pipeline.stats.rounds import round_summaries
+from shipped import STD
 
 TODAY = dt.date(2021, 1, 5)
 
@@ -29,19 +30,19 @@ def dataset(request, tmp_path_factory):
     load = pytest.importorskip("pipeline.read.load", reason="pipeline.read.load not written yet")
     folder = tmp_path_factory.mktemp("county")
     write_county(folder)
-    ds = load.load_dataset(folder, progress=False)
+    ds = load.load_dataset(folder, STD, progress=False)
     assert ds.errors == [], [f.message for f in ds.errors]
     return ds
 
 
 @pytest.fixture(scope="module")
 def year(dataset):
-    return build_report(dataset, annual("2020"), today=TODAY)
+    return build_report(dataset, STD, annual("2020"), today=TODAY)
 
 
 @pytest.fixture(scope="module")
 def june(dataset):
-    return build_report(dataset, monthly("2020-06"), today=TODAY)
+    return build_report(dataset, STD, monthly("2020-06"), today=TODAY)
 
 
 def test_annual_totals(year):
@@ -282,7 +283,7 @@ def test_monthly_rounds_and_coverage(june):
 
 
 def test_round_summary_of_round_3(dataset):
-    r3 = next(r for r in round_summaries(dataset, TODAY, as_of=dt.date(2020, 12, 31))
+    r3 = next(r for r in round_summaries(dataset, STD, TODAY, as_of=dt.date(2020, 12, 31))
               if r.round == 3)
     assert (r3.groups, r3.types, r3.type) == (["第一巡察组", "第二巡察组"], ["常规巡察"], "常规巡察")
     assert (r3.start, r3.end, r3.in_progress) == (dt.date(2020, 4, 7), dt.date(2020, 7, 10), False)
@@ -313,19 +314,19 @@ def test_round_summary_of_round_3(dataset):
     (5, True, True),  # blank 结束日期
 ])
 def test_round_flags(dataset, round_no, in_progress, counts):
-    summary = next(r for r in round_summaries(dataset, TODAY, as_of=dt.date(2020, 12, 31))
+    summary = next(r for r in round_summaries(dataset, STD, TODAY, as_of=dt.date(2020, 12, 31))
                    if r.round == round_no)
     assert (summary.in_progress, summary.counts_toward_coverage) == (in_progress, counts)
 
 
 def test_in_progress_relative_to_period_end(dataset):
     # In June 2020 report, R3 (ends 07-10) is still in progress; in the annual one it is not.
-    june = build_report(dataset, monthly("2020-06"), today=TODAY)
+    june = build_report(dataset, STD, monthly("2020-06"), today=TODAY)
     assert [r.in_progress for r in june.rounds] == [True, True]
 
 
 def test_no_previous_year_data_gives_none(dataset):
-    report = build_report(dataset, annual("2019"), today=TODAY)  # 2018 has no rows
+    report = build_report(dataset, STD, annual("2019"), today=TODAY)  # 2018 has no rows
     assert report.metrics["previous_year"] is None
     assert report.metrics["totals"]["problems"] == 6  # same six as previous_year above
 

@@ -14,6 +14,7 @@ from pipeline.render import fonts
 from pipeline.stats.aggregate import build_report
 from pipeline.periods import annual, monthly
 from pipeline.render.charts import write_charts
+from shipped import STD
 
 TODAY = dt.date(2021, 1, 5)
 NAMES = ["问题分类.png", "全覆盖进度.png", "月度趋势.png"]
@@ -21,7 +22,7 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def _draw(tmp_path, period):
-    report = build_report(county_dataset(), period, today=TODAY)
+    report = build_report(county_dataset(), STD, period, today=TODAY)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # 'Glyph ... missing from font' becomes a failure
         return write_charts(report, tmp_path / "charts")

@@ -10,9 +10,8 @@ from pipeline.read.load import drop_invalid, load_dataset
 from pipeline.model import ERROR, WARNING, Dataset, Finding, Skipped
 from pipeline.render.check_report import (FINDING_HEADERS, NO_FINDINGS, SHEET_FINDINGS, SHEET_SUMMARY,
                                           display_width, write_check_report)
-from pipeline.standard import standard
+from shipped import STD
 
-STD = standard()
 RND = STD.workbook("round").file
 
 
@@ -29,12 +28,12 @@ def _planted(tmp_path):
     folder = tmp_path / "inputs"
     wb.write_county(folder, spec)
     (folder / "~$锁.xlsx").write_bytes(b"x")
-    return load_dataset(folder)
+    return load_dataset(folder, STD)
 
 
 def test_findings_sheet(tmp_path):
     ds = _planted(tmp_path)
-    path = write_check_report(ds, tmp_path / "out" / "校验报告.xlsx")
+    path = write_check_report(ds, STD, tmp_path / "out" / "校验报告.xlsx")
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == [SHEET_FINDINGS, SHEET_SUMMARY]
     ws = book[SHEET_FINDINGS]
@@ -55,7 +54,7 @@ def test_findings_sheet(tmp_path):
 
 def test_summary_sheet_counts_per_file_and_skipped(tmp_path):
     ds = _planted(tmp_path)
-    book = openpyxl.load_workbook(write_check_report(ds, tmp_path / "r.xlsx"))
+    book = openpyxl.load_workbook(write_check_report(ds, STD, tmp_path / "r.xlsx"))
     rows = _rows(book[SHEET_SUMMARY])
     assert rows[0][0] == "读取工作簿 3 份；错误 3 处，警告 1 处。"
     table = rows[rows.index(["文件", "工作簿类型", "错误", "警告"]) + 1:]
@@ -66,14 +65,14 @@ def test_summary_sheet_counts_per_file_and_skipped(tmp_path):
 
 
 def test_no_findings_says_so(valid_inputs, tmp_path):
-    book = openpyxl.load_workbook(write_check_report(load_dataset(valid_inputs), tmp_path / "r.xlsx"))
+    book = openpyxl.load_workbook(write_check_report(load_dataset(valid_inputs, STD), STD, tmp_path / "r.xlsx"))
     rows = _rows(book[SHEET_FINDINGS])
     assert len(rows) == 2 and rows[1][6] == NO_FINDINGS
 
 
 def test_excluded_files_at_the_top(tmp_path):
-    ds = drop_invalid(_planted(tmp_path))
-    book = openpyxl.load_workbook(write_check_report(ds, tmp_path / "r.xlsx"))
+    ds = drop_invalid(_planted(tmp_path), STD)
+    book = openpyxl.load_workbook(write_check_report(ds, STD, tmp_path / "r.xlsx"))
     for name in (SHEET_FINDINGS, SHEET_SUMMARY):
         first = _rows(book[name])[0][0]
         assert first.startswith("注意：以下 1 份工作簿有错误，未计入统计") and RND in first
@@ -88,9 +87,9 @@ def test_confidential_clue_summary_never_written(tmp_path):
     spec["round"]["clues"][0]["others"] = "一人"
     folder = tmp_path / "inputs"
     wb.write_county(folder, spec)
-    ds = load_dataset(folder)
+    ds = load_dataset(folder, STD)
     assert {f.code for f in ds.findings} == {"formula-no-cached-value", "count-invalid"}
-    book = openpyxl.load_workbook(write_check_report(ds, tmp_path / "r.xlsx"))
+    book = openpyxl.load_workbook(write_check_report(ds, STD, tmp_path / "r.xlsx"))
     text = " ".join(str(v) for ws in book for row in _rows(ws) for v in row if v is not None)
     assert "机密" not in text and secret not in text
 
@@ -101,7 +100,7 @@ def test_written_atomically_and_values_not_converted(tmp_path):
         Finding(WARNING, "y-code", "说明", "f.xlsx", "表", 1, "列", "0012"),
     ])
     out = tmp_path / "out"
-    write_check_report(ds, out / "校验报告.xlsx")
+    write_check_report(ds, STD, out / "校验报告.xlsx")
     assert [p.name for p in out.iterdir()] == ["校验报告.xlsx"]
     ws = openpyxl.load_workbook(out / "校验报告.xlsx")[SHEET_FINDINGS]
     assert [ws["F2"].value, ws["F3"].value] == ["0012", "http://example.com"]  # sorted by row; text kept

@@ -17,10 +17,9 @@ import wb
 from pipeline.check.cross import closest_names
 from pipeline.read.load import load_dataset
 from pipeline.model import ERROR, WARNING
-from pipeline.standard import standard
+from shipped import STD
 
 D = dt.date
-STD = standard()
 REG, RND, OFF = (STD.workbook(w).file for w in ("registry", "round", "office"))
 
 
@@ -180,11 +179,11 @@ PLANTS = [
 def _load(tmp_path, spec):
     folder = tmp_path / "inputs"
     wb.write_county(folder, spec)
-    return load_dataset(folder)
+    return load_dataset(folder, STD)
 
 
 def test_county_is_clean(valid_inputs):
-    ds = load_dataset(valid_inputs)
+    ds = load_dataset(valid_inputs, STD)
     assert ds.findings == []
 
 
@@ -230,7 +229,7 @@ def test_two_registries_name_both(tmp_path):
     folder = tmp_path / "inputs"
     wb.write_county(folder)
     wb.registry(folder / "sub" / "名册副本.xlsx")
-    ds = load_dataset(folder)
+    ds = load_dataset(folder, STD)
     assert sorted((f.code, f.file) for f in ds.findings) == [
         ("registry-duplicate", "sub/名册副本.xlsx"), ("registry-duplicate", REG)]
     assert "sub/名册副本.xlsx" in ds.findings[0].message and REG in ds.findings[0].message
@@ -240,7 +239,7 @@ def test_duplicate_submission_names_both_files(tmp_path):
     folder = tmp_path / "inputs"
     wb.write_county(folder)
     wb.round_wb(folder / "第一组再交一份.xlsx")
-    ds = load_dataset(folder)
+    ds = load_dataset(folder, STD)
     # One finding per copy; the org/problem/clue repeats it causes are not reported again.
     assert sorted((f.code, f.file, f.row) for f in ds.findings) == [
         ("submission-duplicate", RND, 2), ("submission-duplicate", "第一组再交一份.xlsx", 2)]
@@ -255,7 +254,7 @@ def test_same_org_in_two_files_of_a_round(tmp_path):
     info = [dict(wb.ROUND_INFO[0], group="第二巡察组")]
     orgs = [dict(wb.ROUND_ORGS[1], group="第二巡察组", start=D(2020, 4, 3))]
     wb.round_wb(folder / "第二组.xlsx", info=info, orgs=orgs, workload=[], problems=[], clues=[])
-    ds = load_dataset(folder)
+    ds = load_dataset(folder, STD)
     [found] = ds.findings
     assert (found.code, found.file, found.row) == ("org-duplicate-in-round", "第二组.xlsx", 2)
     assert f"{RND} “巡察对象”第 3 行" in found.message

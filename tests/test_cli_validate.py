@@ -11,9 +11,8 @@ import wb
 from pipeline.cli import main
 from pipeline.errors import InputErrors
 from pipeline.read.load import drop_invalid, load_dataset
-from pipeline.standard import standard
+from shipped import STD
 
-STD = standard()
 RND = STD.workbook("round").file
 
 
@@ -78,7 +77,7 @@ def test_every_bad_fixture_without_traceback(valid_inputs, tmp_path, capsys):
     code, out, err = _run(capsys, "validate", "--inputs", str(valid_inputs), "--outputs", str(out_dir))
     assert code == 1
     assert "Traceback" not in out + err and "内部错误" not in err
-    ds = load_dataset(valid_inputs)
+    ds = load_dataset(valid_inputs, STD)
     assert sorted((f.file, f.code) for f in ds.findings) == sorted([
         ("假.xls", "file-unreadable"), ("公式.xlsx", "formula-no-cached-value"),
         ("加密.xlsx", "file-encrypted"), ("半截.xlsx", "file-unreadable"), ("坏.ods", "file-unreadable"),
@@ -105,9 +104,9 @@ def test_drop_invalid_leaves_out_files_with_errors(tmp_path):
     bad_orgs = [dict(wb.ROUND_ORGS[0], group="第二巡察组", org="城关镇", category=None)]
     bad_work = [{"group": "第二巡察组", "date": wb.D(2020, 5, 1), "talks": "很多"}]
     wb.round_wb(folder / "二组.xlsx", info=bad_info, orgs=bad_orgs, workload=bad_work, problems=[], clues=[])
-    ds = load_dataset(folder)
+    ds = load_dataset(folder, STD)
     assert [(f.file, f.code) for f in ds.errors] == [("二组.xlsx", "count-invalid")]
-    kept = drop_invalid(ds)
+    kept = drop_invalid(ds, STD)
     assert kept.excluded == ["二组.xlsx"]
     assert {s.path: s.valid for s in kept.sources} == {
         "二组.xlsx": False, RND: True, "巡察对象名册.xlsx": True, "年度综合情况.xlsx": True}
@@ -125,4 +124,4 @@ def test_drop_invalid_cannot_skip_the_registry(tmp_path, edit):
     edit(spec)
     wb.write_county(tmp_path / "in", spec)
     with pytest.raises(InputErrors, match="不能用 --skip-invalid 跳过"):
-        drop_invalid(load_dataset(tmp_path / "in"))
+        drop_invalid(load_dataset(tmp_path / "in", STD), STD)

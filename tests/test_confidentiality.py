@@ -17,6 +17,7 @@ from county import CANARY, county_dataset, write_county
 from pipeline.stats.aggregate import build_report
 from pipeline.cli import main
 from pipeline.periods import annual
+from shipped import STD
 
 ID_CANARY = "-CANARY-编号-91c4"
 NEEDLES = [CANARY.encode("utf-8"), ID_CANARY.encode("utf-8"), b"CANARY-"]
@@ -77,9 +78,9 @@ def test_report_holds_no_clue_text():
     from pipeline.stats.selection import Frames
 
     ds = county_dataset(secret=CANARY, id_suffix=ID_CANARY)
-    assert "summary" not in Frames.from_dataset(ds).clues
-    assert "clue_id" not in Frames.from_dataset(ds).clues
-    report = build_report(ds, annual("2020"), today=dt.date(2021, 1, 5))
+    assert "summary" not in Frames.from_dataset(ds, STD).clues
+    assert "clue_id" not in Frames.from_dataset(ds, STD).clues
+    report = build_report(ds, STD, annual("2020"), today=dt.date(2021, 1, 5))
     assert "CANARY" not in repr(report.metrics)
     frames = [report.coverage.units, report.overdue]
     for fig in (report.main, report.previous):

@@ -22,9 +22,8 @@ import xlwt
 import wb
 from pipeline.read.load import load_dataset
 from pipeline.read.normalize import PROVENANCE
-from pipeline.standard import standard
+from shipped import STD
 
-STD = standard()
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 DATE_FORMS = ("{y}年{m}月{d}日", "{y}.{m}.{d}", "{y}/{m}/{d}", " {y}-{m:02d}-{d:02d} ")
 
@@ -127,10 +126,10 @@ def _assert_same_figures(messy, clean) -> None:
 def test_messy_set_reads_clean_with_same_figures(valid_inputs, tmp_path, fmt):
     folder = _messy_folder(tmp_path / f"messy_{fmt}", fmt)
     before = _hashes(folder)
-    messy = load_dataset(folder)
+    messy = load_dataset(folder, STD)
     assert messy.findings == []
     assert _hashes(folder) == before  # inputs never modified, nothing added
-    _assert_same_figures(messy, load_dataset(valid_inputs))
+    _assert_same_figures(messy, load_dataset(valid_inputs, STD))
     assert messy.tables["round_orgs"]["source_row"].tolist() == [4, 5]  # title + blank + header above
 
 
@@ -143,13 +142,13 @@ def test_office_suite_copies_read_the_same(valid_inputs, tmp_path, fmt):
     subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo_profile", "--headless",
                     "--convert-to", fmt, "--outdir", str(out), *files],
                    check=True, capture_output=True, timeout=180)
-    messy = load_dataset(out)
+    messy = load_dataset(out, STD)
     assert messy.findings == []
     assert sorted(s.path for s in messy.sources) == sorted(Path(f).with_suffix("." + fmt).name for f in files)
-    _assert_same_figures(messy, load_dataset(valid_inputs))
+    _assert_same_figures(messy, load_dataset(valid_inputs, STD))
 
 
 def test_clean_county_hashes_unchanged(valid_inputs):
     before = _hashes(valid_inputs)
-    load_dataset(valid_inputs)
+    load_dataset(valid_inputs, STD)
     assert _hashes(valid_inputs) == before

@@ -1,5 +1,5 @@
 """The speed-ups of issue 6 that change where work runs must not change any result:
-round summaries computed in a forked child (aggregate.PARALLEL_ROUNDS_FILES), and the
+round summaries computed in a forked child (app.PARALLEL_ROUNDS_FILES), and the
 SourceFile list built per reading chunk (load._load_chunk)."""
 
 from __future__ import annotations
@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 from county import county_dataset, write_county
 
-import pipeline.stats.aggregate as agg
+import pipeline.app as app
 import pipeline.read.load as load
+from pipeline.stats.aggregate import build_report
 from pipeline.jobs import can_fork
 from pipeline.read.discover import relative_name
 from pipeline.periods import annual, monthly
+from shipped import STD
 
 TODAY = dt.date(2021, 3, 1)
 
@@ -24,9 +26,9 @@ def test_round_summaries_in_a_child_equal_in_process(period, monkeypatch):
     if not can_fork():
         pytest.skip("no fork on this platform: the child path is not used here")
     ds = county_dataset()
-    seq = agg.build_report(ds, period, today=TODAY)
-    monkeypatch.setattr(agg, "PARALLEL_ROUNDS_FILES", 0)
-    par = agg.build_report(ds, period, today=TODAY)
+    seq = build_report(ds, STD, period, today=TODAY)
+    monkeypatch.setattr(app, "PARALLEL_ROUNDS_FILES", 0)
+    par = app._build_report(ds, STD, period, today=TODAY)
     assert len(par.rounds) == len(seq.rounds) > 0
     assert par.rounds == seq.rounds
     assert par.metrics == seq.metrics
@@ -36,8 +38,8 @@ def test_sources_of_chunks_equal_sources_of_all_files(tmp_path):
     write_county(tmp_path)
     paths = sorted(p for p in tmp_path.rglob("*.xlsx"))
     jobs = [(str(p), relative_name(p, tmp_path)) for p in paths]
-    whole = load._load_chunk(jobs)
-    parts = load._combine([load._load_chunk(jobs[i:i + 2]) for i in range(0, len(jobs), 2)])
+    whole = load._load_chunk(jobs, STD)
+    parts = load._combine([load._load_chunk(jobs[i:i + 2], STD) for i in range(0, len(jobs), 2)])
     assert len(whole.sources) == len(paths) > 2
     assert parts.sources == whole.sources
     # every data row of the frames is counted once, under its file and sheet

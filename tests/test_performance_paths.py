@@ -30,6 +30,7 @@ from pipeline.render.docx_layout import BODY_FONT, BODY_PT, LATIN_FONT, _fast_ru
 from pipeline.errors import EXIT_WRITE_FAILED, OutputError
 from pipeline.periods import annual, monthly
 from pipeline.stats.selection import cell_list
+from shipped import STD
 
 TODAY = dt.date(2021, 1, 5)
 MOVED = ["问题明细", "巡察对象明细", "工作量明细"]
@@ -50,7 +51,7 @@ def _data_rows(ws, first: int, width: int) -> list[tuple]:
 def both(request, tmp_path_factory):
     """(report, inline folder, companion folder): the same report written both ways."""
     period = annual("2020") if request.param == "annual" else monthly("2020-06")
-    report = build_report(county_dataset(), period, today=TODAY)
+    report = build_report(county_dataset(), STD, period, today=TODAY)
     inline, split = tmp_path_factory.mktemp("inline"), tmp_path_factory.mktemp("split")
     rw.write_workbooks(report, inline)
     limit = rw.DETAIL_INLINE_CELLS
@@ -94,7 +95,7 @@ def test_main_workbook_points_to_the_companion(both):
 
 
 def test_stale_companion_is_removed(tmp_path):
-    report = build_report(county_dataset(), annual("2020"), today=TODAY)
+    report = build_report(county_dataset(), STD, annual("2020"), today=TODAY)
     stale = tmp_path / rw.companion_name(report)
     stale.write_bytes(b"old")
     written = rw.write_workbooks(report, tmp_path)

@@ -14,10 +14,9 @@ import wb
 from pipeline.read.load import load_dataset
 from pipeline.model import ERROR, WARNING
 from pipeline.read.workbook import norm_label, read_file
-from pipeline.standard import standard
+from shipped import STD
 
 D = dt.date
-STD = standard()
 RND = STD.workbook("round").file
 
 
@@ -129,7 +128,7 @@ FILE_PLANTS = [
                          ids=[p[0] for p in FILE_PLANTS])
 def test_file_level_plant(valid_inputs, name, make, code, file, sheet, row, column):
     make(valid_inputs)
-    ds = load_dataset(valid_inputs)
+    ds = load_dataset(valid_inputs, STD)
     assert [(f.code, f.file, f.sheet, f.row, f.column) for f in ds.findings] == [
         (code, file, sheet, row, column)]
     assert ds.findings[0].level == ERROR
@@ -137,19 +136,19 @@ def test_file_level_plant(valid_inputs, name, make, code, file, sheet, row, colu
 
 def test_unknown_workbook_names_its_sheets(valid_inputs):
     _unknown(valid_inputs)
-    [found] = load_dataset(valid_inputs).findings
+    [found] = load_dataset(valid_inputs, STD).findings
     assert "“Sheet1”" in found.message and "“统计”" in found.message
 
 
 def test_formula_value_shown(valid_inputs):
     _formula(valid_inputs)
-    [found] = load_dataset(valid_inputs).findings
+    [found] = load_dataset(valid_inputs, STD).findings
     assert found.value == "=80+5"
 
 
 def test_extra_column_is_a_warning(valid_inputs):
     _extra_column(valid_inputs)
-    ds = load_dataset(valid_inputs)
+    ds = load_dataset(valid_inputs, STD)
     assert [(f.code, f.level, f.row, f.column) for f in ds.findings] == [("column-unknown", WARNING, 1, "序号")]
     assert "序号" not in ds.tables["workload"].columns
 
@@ -170,7 +169,7 @@ def test_cached_formula_values_are_used(tmp_path):
     with zipfile.ZipFile(path, "w") as zf:
         for n, data in parts.items():
             zf.writestr(n, data)
-    fr = read_file(path, "r.xlsx")
+    fr = read_file(path, "r.xlsx", STD)
     assert fr.findings == []
     workload = next(s for s in fr.sheets if s.sheet_id == "workload")
     assert workload.columns["visits_received"][0] == 12
@@ -185,7 +184,7 @@ def test_lock_hidden_and_other_files_are_skipped(valid_inputs):
     (valid_inputs / ".git" / "x.xlsx").write_bytes(b"x")
     (valid_inputs / "说明.docx").write_bytes(b"doc")
     (valid_inputs / "旧表.et").write_bytes(b"et")
-    ds = load_dataset(valid_inputs)
+    ds = load_dataset(valid_inputs, STD)
     assert sorted(s.path for s in ds.skipped) == sorted(
         ["~$巡察轮次填报表.xlsx", ".隐藏.xlsx", ".git", "说明.docx", "旧表.et"])
     assert [(f.code, f.level, f.file) for f in ds.findings] == [("file-format-unsupported", WARNING, "旧表.et")]
@@ -196,7 +195,7 @@ def test_files_found_recursively_with_relative_posix_paths(tmp_path):
     folder = tmp_path / "inputs"
     wb.registry(folder / "名册" / "巡察对象名册.xlsx")
     wb.round_wb(folder / "2020" / "第五轮" / "一组.xlsx")
-    ds = load_dataset(folder)
+    ds = load_dataset(folder, STD)
     assert ds.findings == []
     assert [s.path for s in ds.sources] == ["2020/第五轮/一组.xlsx", "名册/巡察对象名册.xlsx"]
     assert set(ds.tables["problems"]["source_file"]) == {"2020/第五轮/一组.xlsx"}
@@ -209,7 +208,7 @@ def test_header_found_below_title_and_blank_rows_ignored(tmp_path):
     sheets = _round_sheets(round_orgs=[["第五轮巡察对象"], [], rows[0], [], rows[1], [None] * 3, rows[2], []])
     wb.write_workbook(tmp_path / "in" / RND, sheets)
     wb.registry(tmp_path / "in" / "名册.xlsx")
-    ds = load_dataset(tmp_path / "in")
+    ds = load_dataset(tmp_path / "in", STD)
     assert ds.findings == []
     assert list(ds.tables["round_orgs"]["source_row"]) == [5, 7]
 
@@ -217,7 +216,7 @@ def test_header_found_below_title_and_blank_rows_ignored(tmp_path):
 def test_header_beyond_search_rows_is_not_found(tmp_path):
     limit = STD.header_search_rows
     rows = [["标题"]] + [[]] * limit + wb.table("clues", wb.CLUES)
-    fr = read_file(wb.write_workbook(tmp_path / "r.xlsx", _round_sheets(clues=rows)), "r.xlsx")
+    fr = read_file(wb.write_workbook(tmp_path / "r.xlsx", _round_sheets(clues=rows)), "r.xlsx", STD)
     assert [f.code for f in fr.findings] == ["header-not-found"]
 
 
@@ -241,7 +240,7 @@ def test_merged_cells_fill_text_but_not_counts(tmp_path):
     ws.merge_cells("B2:B3")
     ws.merge_cells("E2:E3")
     book.save(path)
-    ds = load_dataset(tmp_path / "in")
+    ds = load_dataset(tmp_path / "in", STD)
     work = ds.tables["workload"]
     assert list(work["org"]) == ["县住房和城乡建设管理局", "县住房和城乡建设管理局"]
     assert list(work["group"]) == [wb.GROUP, wb.GROUP]
@@ -269,7 +268,7 @@ def _expected(sheet_id: str, rows: list[dict]) -> pd.DataFrame:
 @pytest.mark.parametrize("wb_id", ["registry", "round", "office"])
 def test_round_trip_exact_values(valid_inputs, wb_id):
     """Workbooks written with openpyxl read back with the same dates, counts and text."""
-    ds = load_dataset(valid_inputs)
+    ds = load_dataset(valid_inputs, STD)
     spec = wb.county_spec()
     for sid, rows in spec[wb_id].items():
         got = ds.tables[sid]
@@ -283,7 +282,7 @@ def test_round_trip_exact_values(valid_inputs, wb_id):
 
 def test_typed_frames_follow_the_contract(valid_inputs):
     """Every sheet id present with the standard's columns and dtypes (see model.py)."""
-    ds = load_dataset(valid_inputs)
+    ds = load_dataset(valid_inputs, STD)
     assert set(ds.tables) == set(STD.sheets)
     for sid, sheet in STD.sheets.items():
         frame = ds.tables[sid]
@@ -301,7 +300,7 @@ def test_typed_frames_follow_the_contract(valid_inputs):
 
 def test_empty_inputs_give_empty_frames_with_columns(tmp_path):
     (tmp_path / "in").mkdir()
-    ds = load_dataset(tmp_path / "in")
+    ds = load_dataset(tmp_path / "in", STD)
     assert [f.code for f in ds.findings] == ["registry-missing"]
     assert all(frame.empty for frame in ds.tables.values())
     assert str(ds.tables["problems"]["found"].dtype) == "datetime64[ns]"
@@ -321,10 +320,10 @@ def test_process_pool_gives_the_same_dataset(tmp_path, monkeypatch):
         orgs = [dict(wb.ROUND_ORGS[0], group=group, org=wb.UNITS[2 + k]["name"], category=None)]
         work = [{"group": group, "date": D(2020, 5, k + 1), "talks": k + 1}]
         wb.round_wb(folder / f"组{k}.xlsx", info=info, orgs=orgs, workload=work, problems=[], clues=[])
-    serial = load_dataset(folder)
+    serial = load_dataset(folder, STD)
     monkeypatch.setattr(load, "POOL_MIN_FILES", 1)
     monkeypatch.setattr(load, "CHUNK_FILES", 2)
-    pooled = load_dataset(folder)
+    pooled = load_dataset(folder, STD)
     assert pooled.findings == serial.findings
     assert [f.code for f in pooled.findings] == ["count-invalid"]
     assert pooled.sources == serial.sources

@@ -21,6 +21,7 @@ from pipeline.stats.aggregate import build_report
 from pipeline.periods import annual, monthly
 from pipeline.render.workbook import header_lines, write_workbook
 from pipeline.render.table_model import display_width
+from shipped import STD
 
 TODAY = dt.date(2021, 1, 5)
 MAIN_SHEETS = ["总体情况", "分轮次", "分巡察组", "问题分类", "问题线索", "政治生态评估", "全覆盖进度",
@@ -32,7 +33,7 @@ def _write(tmp_path: Path, period, **changes) -> Path:
     ds = county_dataset()
     for key, value in changes.items():
         setattr(ds, key, value)
-    return write_workbook(build_report(ds, period, today=TODAY), tmp_path)
+    return write_workbook(build_report(ds, STD, period, today=TODAY), tmp_path)
 
 
 @pytest.fixture(scope="module")
@@ -179,7 +180,7 @@ def test_strings_stay_strings(tmp_path):
     ds = county_dataset()
     problems = ds.tables["problems"]
     problems.loc[problems["problem_id"] == "W3-01", "problem_id"] = "=1+1"
-    path = write_workbook(build_report(ds, annual("2020"), today=TODAY), tmp_path)
+    path = write_workbook(build_report(ds, STD, annual("2020"), today=TODAY), tmp_path)
     ws = openpyxl.load_workbook(path)["问题明细"]
     cell = next(c for row in ws.iter_rows() for c in row if c.value == "=1+1")
     assert cell.data_type == "s"
@@ -203,7 +204,7 @@ def test_excluded_named_on_every_sheet(tmp_path):
 def test_empty_inputs_still_write_every_sheet(tmp_path):
     from pipeline.model import Dataset
 
-    path = write_workbook(build_report(Dataset({}, [], []), annual("2020"), today=TODAY), tmp_path)
+    path = write_workbook(build_report(Dataset({}, [], []), STD, annual("2020"), today=TODAY), tmp_path)
     wb = openpyxl.load_workbook(path)
     assert wb["未巡察单位"]["A4"].value == "（本届巡察对象已全部巡察）"
     assert wb["问题明细"]["A4"].value == "（无）"

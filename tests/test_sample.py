@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from pipeline.authoring.sample import SAMPLE_END, write_sample
-from pipeline.standard import standard
+from shipped import STD
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("sample")
-    write_sample(out)
+    write_sample(out, STD)
     return out
 
 
@@ -28,7 +28,7 @@ def _day(value):
 
 def sheet_rows(path: Path, sheet_id: str) -> list[dict]:
     """The data rows of a sheet, keyed by the standard's column ids."""
-    sheet = standard().sheet(sheet_id)
+    sheet = STD.sheet(sheet_id)
     ws = openpyxl.load_workbook(path, read_only=True)[sheet.name]
     ids = {c.header: c.id for c in sheet.columns}
     rows = ws.iter_rows(values_only=True)
@@ -39,25 +39,25 @@ def sheet_rows(path: Path, sheet_id: str) -> list[dict]:
 
 def _round_files(sample: Path) -> list[Path]:
     return sorted(p for p in sample.rglob("*.xlsx")
-                  if standard().sheet("round_info").name in openpyxl.load_workbook(
+                  if STD.sheet("round_info").name in openpyxl.load_workbook(
                       p, read_only=True).sheetnames)
 
 
 @pytest.fixture(scope="module")
 def rounds(sample) -> dict[Path, dict]:
     """Every round workbook: its sheets' rows by sheet id."""
-    ids = [s.id for s in standard().workbook("round").sheets]
+    ids = [s.id for s in STD.workbook("round").sheets]
     return {p: {sid: sheet_rows(p, sid) for sid in ids} for p in _round_files(sample)}
 
 
 @pytest.fixture(scope="module")
 def registry(sample) -> dict[str, list[dict]]:
-    path = sample / standard().workbook("registry").file
-    return {s.id: sheet_rows(path, s.id) for s in standard().workbook("registry").sheets}
+    path = sample / STD.workbook("registry").file
+    return {s.id: sheet_rows(path, s.id) for s in STD.workbook("registry").sheets}
 
 
 def test_two_runs_write_identical_files(sample, tmp_path):
-    write_sample(tmp_path)
+    write_sample(tmp_path, STD)
     first = sorted(p.relative_to(sample) for p in sample.rglob("*.xlsx"))
     assert first == sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*.xlsx"))
     for rel in first:
@@ -77,10 +77,10 @@ def test_registry_has_forty_units_in_every_category_and_a_merge_and_an_addition(
     units = registry["units"]
     categories = Counter(u["category"] for u in units)
     assert len(units) >= 40
-    assert set(categories) == set(standard().enum_values("org_category"))
+    assert set(categories) == set(STD.enum_values("org_category"))
     assert any(u["removed"] for u in units) and any(u["added"] for u in units)
     townships = {u["name"] for u in units if u["category"] == "乡镇（街道）"}
-    villages = [u for u in units if standard().family_of(u["category"]) == "village"]
+    villages = [u for u in units if STD.family_of(u["category"]) == "village"]
     assert villages and all(v["township"] in townships for v in villages)
     assert [(t["term"], t["start"], t["end"]) for t in registry["terms"]] == [
         ("十四届", dt.date(2016, 10, 1), dt.date(2021, 9, 30)),
@@ -103,7 +103,7 @@ def test_rounds_cover_the_promised_cases(rounds):
 
 
 def test_every_group_reports_problems_in_every_category_and_plausible_clues(rounds):
-    std = standard()
+    std = STD
     dispositions, transfers = Counter(), Counter()
     for sheets in rounds.values():
         info, problems, clues = sheets["round_info"][0], sheets["problems"], sheets["clues"]
@@ -145,7 +145,7 @@ def test_rows_agree_with_their_round_and_the_registry(rounds, registry):
 
 
 def test_coverage_is_partial_at_the_end_of_2020(rounds, registry):
-    std = standard()
+    std = STD
     inspected = {o["org"] for s in rounds.values() for o in s["round_orgs"]
                  if s["round_info"][0]["term"] == "十四届"
                  and s["round_info"][0]["type"] in std.coverage_round_types
@@ -156,7 +156,7 @@ def test_coverage_is_partial_at_the_end_of_2020(rounds, registry):
 
 
 def test_office_workbook_has_every_kind_of_row(sample):
-    std = standard()
+    std = STD
     path = next(sample.rglob(f"{std.workbook('office').name}*.xlsx"))
     special = sheet_rows(path, "special_work")
     assert {r["type"] for r in special} == set(std.enum_values("special_work_type"))
@@ -175,6 +175,6 @@ def test_office_workbook_has_every_kind_of_row(sample):
 def test_the_reader_finds_no_error_in_the_sample(sample):
     from pipeline.read.load import load_dataset
 
-    ds = load_dataset(sample)
+    ds = load_dataset(sample, STD)
     assert [f for f in ds.findings if f.is_error] == []
     assert len(ds.sources) == len(list(sample.rglob("*.xlsx")))

@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.standard import SCHEMA_DIR, load_standard, standard
+from pipeline.standard import SCHEMA_DIR, load_standard
+from shipped import STD
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_the_standard_holds_every_sheet_of_the_spec():
-    std = standard()
+    std = STD
     names = {wb.id: [s.name for s in wb.sheets] for wb in std.workbooks}
     assert names == {
         "registry": ["届次设置", "巡察对象名册", "基本情况"],
@@ -28,7 +29,7 @@ def test_the_standard_holds_every_sheet_of_the_spec():
 
 
 def test_only_clue_summary_is_confidential():
-    std = standard()
+    std = STD
     confidential = [(s.id, c.id) for s in std.sheets.values() for c in s.columns if c.confidential]
     assert confidential == [("clues", "summary")]
 
@@ -45,7 +46,7 @@ def test_an_unknown_enumeration_is_refused(tmp_path):
 
 def test_no_header_or_enumeration_value_is_hard_coded_in_the_pipeline():
     """Headers and enumeration values live in schemas/ only (messages may quote sheet names)."""
-    std = standard()
+    std = STD
     literals = {c.header for s in std.sheets.values() for c in s.columns}
     literals |= {v for e in std.enums.values() for v in e.values if len(v) > 2}
     literals |= {cat for t in std.taxonomies.values() for cat in t.categories}

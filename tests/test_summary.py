@@ -29,6 +29,7 @@ from pipeline.periods import annual, monthly
 from pipeline.render.summary import (ANNUAL_TEMPLATE, TEMPLATE_DIR, TemplateProblem, change_cn,
                                      cn_count, cn_number, environment, pct, pct_of, span_cn,
                                      write_documents)
+from shipped import STD
 
 D = dt.date
 TODAY = D(2021, 3, 1)
@@ -67,8 +68,8 @@ def write_office(folder: Path) -> Path:
 
 
 def render(ds, period, out: Path) -> tuple[str, int, list[Path]]:
-    report = build_report(ds, period, today=TODAY)
-    paths, markers = write_documents(report, ds, out)
+    report = build_report(ds, STD, period, today=TODAY)
+    paths, markers = write_documents(report, out)
     return paths[1].read_text(encoding="utf-8"), markers, paths
 
 
@@ -77,7 +78,7 @@ def dataset(tmp_path_factory):
     folder = tmp_path_factory.mktemp("county")
     write_county(folder)
     write_office(folder)
-    ds = load_dataset(folder, progress=False)
+    ds = load_dataset(folder, STD, progress=False)
     assert ds.errors == [], [f.message for f in ds.errors]
     return ds
 
@@ -361,9 +362,9 @@ def test_a_template_typo_fails_loudly_with_its_line(tmp_path):
     number = next(i for i, line in enumerate(lines, 1) if line.startswith("## 一、"))
     lines[number - 1] = "## 一、{{ yaer }}巡察工作开展情况"
     path.write_text("\n".join(lines), encoding="utf-8")
-    report = build_report(county_dataset(), annual("2020"), today=TODAY)
+    report = build_report(county_dataset(), STD, annual("2020"), today=TODAY)
     with pytest.raises(TemplateProblem, match=f"第{number}行.*yaer"):
-        write_documents(report, county_dataset(), tmp_path / "out", template_dir=templates)
+        write_documents(report, tmp_path / "out", template_dir=templates)
 
 
 # ------------------------------------------------------------------ the monthly brief

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import openpyxl
 
-from pipeline.standard import standard
+from shipped import STD
 
 D = dt.date
 
@@ -104,19 +104,19 @@ def county_spec() -> dict[str, dict[str, list[dict]]]:
 
 def sheet_name(sheet_id: str) -> str:
     """The sheet's name in the standard."""
-    return standard().sheet(sheet_id).name
+    return STD.sheet(sheet_id).name
 
 
 def headers(sheet_id: str, columns: list[str] | None = None) -> list[str]:
     """The standard's headers of ``sheet_id`` (all columns, or ``columns`` in that order)."""
-    sheet = standard().sheet(sheet_id)
+    sheet = STD.sheet(sheet_id)
     ids = columns or [c.id for c in sheet.columns]
     return [sheet.header(cid) for cid in ids]
 
 
 def table(sheet_id: str, rows: list[dict], columns: list[str] | None = None) -> list[list]:
     """Header row plus one list per row dict (values in ``columns`` order)."""
-    sheet = standard().sheet(sheet_id)
+    sheet = STD.sheet(sheet_id)
     ids = columns or [c.id for c in sheet.columns]
     unknown = {k for r in rows for k in r} - {c.id for c in sheet.columns}
     if unknown:
@@ -144,7 +144,7 @@ def _kind(path: Path, wb_id: str, sheets: dict[str, list[dict] | None]) -> Path:
     A sheet given as ``None`` is left out of the workbook entirely.
     """
     content = {}
-    for sheet in standard().workbook(wb_id).sheets:
+    for sheet in STD.workbook(wb_id).sheets:
         rows = sheets.get(sheet.id, [])
         if rows is not None:
             content[sheet.name] = table(sheet.id, rows)
@@ -172,5 +172,5 @@ def write_county(folder: Path, spec: dict | None = None) -> dict[str, Path]:
     """Write each workbook of ``spec`` (default: the valid county) under its standard file name."""
     spec = county_spec() if spec is None else spec
     folder = Path(folder)
-    return {wb_id: _kind(folder / standard().workbook(wb_id).file, wb_id, sheets)
+    return {wb_id: _kind(folder / STD.workbook(wb_id).file, wb_id, sheets)
             for wb_id, sheets in spec.items()}

@@ -29,7 +29,7 @@ from openpyxl.writer.excel import ExcelWriter
 from ..output import atomic_path
 from ..render.sheet_conventions import text_width
 from ..periods import MAX_YEAR, MIN_YEAR
-from ..standard import Column, Sheet, Standard, Taxonomy, Workbook, standard
+from ..standard import Column, Sheet, Standard, Taxonomy, Workbook
 
 # Template-only sheets: not part of the standard, ignored by the reader.
 INSTRUCTIONS_SHEET = "填表说明"
@@ -119,13 +119,12 @@ def type_text(col: Column, std: Standard, taxonomy: Taxonomy | None = None) -> s
 # ------------------------------------------------------------------ workbook
 
 
-def new_workbook(spec: Workbook, std: Standard | None = None,
+def new_workbook(spec: Workbook, std: Standard,
                  taxonomy: Taxonomy | None = None) -> XlWorkbook:
     """A blank workbook of kind ``spec``: 填表说明, data sheets, hidden dropdown lists.
 
     ``taxonomy`` feeds the 问题类别 dropdown (default: the standard's template taxonomy).
     """
-    std = std or standard()
     wb = XlWorkbook()
     wb.remove(wb.active)
     _write_instructions(wb.create_sheet(INSTRUCTIONS_SHEET), spec, std, taxonomy)
@@ -347,8 +346,7 @@ def save_workbook(wb: XlWorkbook, target: Path, stamp: dt.datetime | None = None
     return Path(target)
 
 
-def write_templates(out_dir: Path, std: Standard | None = None) -> list[Path]:
+def write_templates(out_dir: Path, std: Standard) -> list[Path]:
     """Write the blank workbook of every kind of the standard into ``out_dir``."""
-    std = std or standard()
     return [save_workbook(new_workbook(spec, std), Path(out_dir) / spec.file)
             for spec in std.workbooks]

@@ -15,7 +15,7 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..standard import Standard, standard
+from ..standard import Standard
 from .blank_forms import fill_rows, new_workbook, save_workbook
 
 SEED = 20200101
@@ -488,9 +488,9 @@ def write_office(ctx: Context, out_dir: Path) -> Path:
     return save_workbook(wb, out_dir / f"{OFFICE_YEAR}年" / f"{spec.name}_{OFFICE_YEAR}.xlsx", STAMP)
 
 
-def write_sample(out_dir: Path, std: Standard | None = None) -> list[Path]:
+def write_sample(out_dir: Path, std: Standard) -> list[Path]:
     """Write the sample county's workbooks into ``out_dir``; return their paths."""
-    ctx, out_dir = Context(std or standard()), Path(out_dir)
+    ctx, out_dir = Context(std), Path(out_dir)
     paths = [write_registry(ctx, out_dir)]
     for rnd in ROUNDS:
         paths += [write_round(ctx, rnd, plan, out_dir) for plan in rnd.groups]

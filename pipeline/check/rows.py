@@ -11,6 +11,7 @@ are de-duplicated on (check, index).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import pandas as pd
 import pandera.pandas as pa
@@ -18,7 +19,7 @@ from pandera.errors import SchemaErrors
 
 from ..model import ERROR, WARNING, Finding
 from ..read.normalize import fmt_value
-from ..standard import Sheet, standard
+from ..standard import Sheet, Standard
 
 
 @dataclass(frozen=True)
@@ -46,19 +47,15 @@ DATE_ORDER = (
 )
 MIN_VALUE = {("round_info", "round"): 1}  # 轮次 is a whole number >= 1
 
-_std = standard()
-# The rectification statuses are ordered; the last one means "done" (已整改).
-RECTIFIED = _std.rectified_status
-
 LEVELS = {"date-order": ERROR, "rectified-date-missing": ERROR, "rectified-date-unexpected": WARNING}
 
 
 # ---------------------------------------------------------------- schemas
 
-def _column_schema(sheet: Sheet, col) -> pa.Column:
+def _column_schema(sheet: Sheet, col, std: Standard) -> pa.Column:
     checks = []
     if col.type == "enum" and col.enum != "taxonomy":
-        values = list(_std.enum_values(col.enum))
+        values = list(std.enum_values(col.enum))
         checks.append(pa.Check(lambda s, v=values: s.isin(v), name="enum-invalid"))
     minimum = MIN_VALUE.get((sheet.id, col.id))
     if minimum is not None:
@@ -74,35 +71,38 @@ def _order_check(rule: DateOrder) -> pa.Check:
     return pa.Check(lambda df, a=rule.earlier, b=rule.later: ~(df[b] < df[a]), name=name, ignore_na=False)
 
 
-def _problem_checks(sheet: Sheet) -> list[pa.Check]:
+def _problem_checks(sheet: Sheet, rectified: str) -> list[pa.Check]:
     if sheet.id != "problems":
         return []
-    done = lambda df: df["status"] == RECTIFIED  # noqa: E731
+    done = lambda df: df["status"] == rectified  # noqa: E731
     return [pa.Check(lambda df: ~(done(df) & df["rectified_on"].isna()), name="rectified-date-missing",
                      ignore_na=False),
             pa.Check(lambda df: ~(~done(df) & df["status"].notna() & df["rectified_on"].notna()),
                      name="rectified-date-unexpected", ignore_na=False)]
 
 
-def build_schema(sheet: Sheet) -> pa.DataFrameSchema:
+def build_schema(sheet: Sheet, std: Standard) -> pa.DataFrameSchema:
     """The pandera schema of a sheet of the standard (typed frame, see model.py)."""
-    checks = [_order_check(r) for r in DATE_ORDER if r.sheet == sheet.id] + _problem_checks(sheet)
-    return pa.DataFrameSchema({c.id: _column_schema(sheet, c) for c in sheet.columns},
+    checks = [_order_check(r) for r in DATE_ORDER if r.sheet == sheet.id] + _problem_checks(sheet, std.rectified_status)
+    return pa.DataFrameSchema({c.id: _column_schema(sheet, c, std) for c in sheet.columns},
                               checks=checks, strict=False)
 
 
-SCHEMAS: dict[str, pa.DataFrameSchema] = {sid: build_schema(sh) for sid, sh in _std.sheets.items()}
+@cache
+def schemas(std: Standard) -> dict[str, pa.DataFrameSchema]:
+    """The pandera schema of every sheet of ``std`` (built once per standard)."""
+    return {sid: build_schema(sh, std) for sid, sh in std.sheets.items()}
 
 
 # ---------------------------------------------------------------- messages
 
-def _message(code: str, sheet: Sheet, col_id: str, row: pd.Series, extra: str = "") -> str:
+def _message(code: str, sheet: Sheet, col_id: str, row: pd.Series, std: Standard, extra: str = "") -> str:
     col = sheet.column(col_id)
     value = fmt_value(row[col_id])
     if code == "required-blank":
         return f"“{col.header}”不能为空。请填写：{col.help}。"
     if code == "enum-invalid":
-        return f"“{value}”不是“{col.header}”的可选值。请从下拉列表中选择：{'、'.join(_std.enum_values(col.enum))}。"
+        return f"“{value}”不是“{col.header}”的可选值。请从下拉列表中选择：{'、'.join(std.enum_values(col.enum))}。"
     if code == "value-too-small":
         return f"“{col.header}”应为大于等于 {MIN_VALUE[(sheet.id, col_id)]} 的整数。"
     if code == "date-order":
@@ -111,10 +111,10 @@ def _message(code: str, sheet: Sheet, col_id: str, row: pd.Series, extra: str = 
                 "请检查这两个日期是否填错。")
     if code == "rectified-date-missing":
         status = sheet.header("status")
-        return f"{status}为“{RECTIFIED}”，但没有填写“{col.header}”。请补填{col.header}，或改正{status}。"
+        return f"{status}为“{std.rectified_status}”，但没有填写“{col.header}”。请补填{col.header}，或改正{status}。"
     if code == "rectified-date-unexpected":
         status = sheet.header("status")
-        return f"填写了“{col.header}”，但{status}是“{fmt_value(row['status'])}”而不是“{RECTIFIED}”。请确认{status}。"
+        return f"填写了“{col.header}”，但{status}是“{fmt_value(row['status'])}”而不是“{std.rectified_status}”。请确认{status}。"
     return f"“{col.header}”的值“{value}”不符合要求。"
 
 
@@ -143,9 +143,9 @@ def _view(frame: pd.DataFrame, blank: pd.DataFrame, sheet: Sheet) -> pd.DataFram
     return view
 
 
-def _failures(frame: pd.DataFrame, blank: pd.DataFrame, sheet: Sheet) -> pd.DataFrame:
+def _failures(frame: pd.DataFrame, blank: pd.DataFrame, sheet: Sheet, std: Standard) -> pd.DataFrame:
     try:
-        SCHEMAS[sheet.id].validate(_view(frame, blank, sheet), lazy=True)
+        schemas(std)[sheet.id].validate(_view(frame, blank, sheet), lazy=True)
     except SchemaErrors as exc:
         fc = exc.failure_cases
         fc = fc[fc["index"].notna()]
@@ -153,11 +153,11 @@ def _failures(frame: pd.DataFrame, blank: pd.DataFrame, sheet: Sheet) -> pd.Data
     return pd.DataFrame(columns=["column", "check", "index"])
 
 
-def sheet_findings(frame: pd.DataFrame, blank: pd.DataFrame, sheet: Sheet,
+def sheet_findings(frame: pd.DataFrame, blank: pd.DataFrame, sheet: Sheet, std: Standard,
                    reported: set[tuple]) -> list[Finding]:
-    """Findings of one sheet's pandera schema; enum cells in error are set to None."""
+    """Findings of one sheet's pandera schema (the frame is not changed)."""
     out = []
-    for _, fail in _failures(frame, blank, sheet).iterrows():
+    for _, fail in _failures(frame, blank, sheet, std).iterrows():
         code, col_id, earlier, level = _failure_target(str(fail["check"]), str(fail["column"]))
         idx = int(fail["index"])
         row = frame.loc[idx]
@@ -166,19 +166,17 @@ def sheet_findings(frame: pd.DataFrame, blank: pd.DataFrame, sheet: Sheet,
         if key in reported:
             continue
         value = "" if col.confidential else fmt_value(row[col_id])
-        out.append(Finding(level, code, _message(code, sheet, col_id, row, earlier), key[0], key[1],
+        out.append(Finding(level, code, _message(code, sheet, col_id, row, std, earlier), key[0], key[1],
                            key[2], col.header, value))
-        if code == "enum-invalid":
-            frame.at[idx, col_id] = None
     return out
 
 
 def row_findings(frames: dict[str, pd.DataFrame], blanks: dict[str, pd.DataFrame],
-                 earlier: list[Finding]) -> list[Finding]:
+                 earlier: list[Finding], std: Standard) -> list[Finding]:
     """Pandera findings of every sheet, skipping cells already reported in ``earlier``."""
     reported = {(f.file, f.sheet, f.row, f.column) for f in earlier if f.is_error}
     out = []
     for sid, frame in frames.items():
         if not frame.empty:
-            out += sheet_findings(frame, blanks[sid], _std.sheet(sid), reported)
+            out += sheet_findings(frame, blanks[sid], std.sheet(sid), std, reported)
     return out

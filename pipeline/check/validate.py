@@ -1,23 +1,23 @@
-"""Validation: raw reads -> typed frames and every finding about them.
+"""Checking: every finding about the typed frames, then the completed frames.
 
-``load`` runs ``normalise`` per chunk of files (in worker processes when
-there are many) and ``check`` once on the combined frames. Order matters:
-cells are converted first (unparseable cells reported once,
-by ``normalize``); blank 巡察组 cells inherit their file's only group; each
-round row gets its 届次/轮次; then pandera checks every sheet
-(``checks_rows``), then the cross-sheet and cross-workbook checks
-(``checks_cross``).
+``read.load`` converts the cells per chunk of files (in worker processes when
+there are many; unparseable cells are reported once, by ``read.normalize``),
+gives blank 巡察组 cells their file's only group and each round row its
+届次/轮次, then calls ``check`` once on the combined frames: pandera checks every
+sheet (``rows``), then the cross-sheet and cross-workbook checks (``cross``);
+neither changes a frame. ``complete`` makes the frames the statistics read.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
+from ..model import Finding
+from ..read.workbook import FileRead
+from ..standard import Standard
+from .complete import complete
 from .cross import cross_findings
 from .rows import row_findings
-from ..model import Finding
-from ..read.normalize import attach_rounds, inherit_group, raw_frames, typed_frames
-from ..read.workbook import FileRead
 
 # Every finding code, with its meaning (for maintainers; users read the messages).
 FINDING_CODES = {
@@ -78,23 +78,13 @@ FINDING_CODES = {
 }
 
 
-def normalise(reads: list[FileRead]) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame], list[Finding]]:
-    """Typed frames, blank-cell masks and conversion findings of some files (a chunk or all)."""
-    return typed_frames(raw_frames(reads))
+def check(frames: dict[str, pd.DataFrame], blanks: dict[str, pd.DataFrame], earlier: list[Finding],
+          reads: list[FileRead], std: Standard) -> tuple[list[Finding], dict[str, pd.DataFrame]]:
+    """Every check on the frames of ALL files, then the frames the statistics read.
 
-
-def check(frames: dict[str, pd.DataFrame], blanks: dict[str, pd.DataFrame], findings: list[Finding],
-          reads: list[FileRead]) -> list[Finding]:
-    """Complete the frames of ALL files (groups, terms, rounds) and run every check on them.
-
-    ``findings`` are the conversion findings (their cells are not reported twice).
+    ``earlier`` are the reading and conversion findings (their cells are not
+    reported twice). The checks only report; ``complete`` then sets aside what
+    was reported and fills 对象类别 from the registry, on copies.
     """
-    inherit_group(frames, blanks)
-    attach_rounds(frames)
-    return row_findings(frames, blanks, findings) + cross_findings(frames, reads)
-
-
-def validate(reads: list[FileRead]) -> tuple[dict[str, pd.DataFrame], list[Finding]]:
-    """Typed frames (contract in model.py) and the findings of every check, in one process."""
-    frames, blanks, findings = normalise(reads)
-    return frames, findings + check(frames, blanks, findings, reads)
+    findings = row_findings(frames, blanks, earlier, std) + cross_findings(frames, reads, std)
+    return findings, complete(frames, std)

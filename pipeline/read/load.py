@@ -12,6 +12,7 @@ import gc
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -19,9 +20,9 @@ import pandas as pd
 from .discover import discover, relative_name
 from ..errors import InputErrors
 from ..model import Dataset, Finding, SourceFile
-from .normalize import raw_frames, typed_frames
+from .normalize import attach_rounds, inherit_group, raw_frames, typed_frames
 from .workbook import FileRead, read_file
-from ..standard import standard
+from ..standard import Standard
 
 POOL_MIN_FILES = 200  # below this a process pool costs more than it saves
 CHUNK_FILES = 100  # at least this many files per task of the pool (each task has a fixed cost)
@@ -55,15 +56,15 @@ def no_gc():
             gc.enable()
 
 
-def _load_chunk(jobs: list[Job], on_file=None) -> _Part:
+def _load_chunk(jobs: list[Job], std: Standard, on_file=None) -> _Part:
     """Read and normalise some files (runs in a worker process when there are many)."""
     reads = []
     with no_gc():
         for path, rel in jobs:
-            reads.append(read_file(Path(path), rel))
+            reads.append(read_file(Path(path), rel, std))
             if on_file is not None:
                 on_file()
-        frames, blanks, findings = typed_frames(raw_frames(reads))  # validate.normalise, without pandera
+        frames, blanks, findings = typed_frames(raw_frames(reads, std), std)
     for fr in reads:
         for sheet in fr.sheets:
             sheet.columns = {}  # now in the frames; not sent back across processes
@@ -73,19 +74,19 @@ def _load_chunk(jobs: list[Job], on_file=None) -> _Part:
                  _sources(reads, frames))
 
 
-def _prepare_checks() -> None:
+def _prepare_checks(std: Standard) -> None:
     """Import the checks (pandera) and let pandera register its backends, which imports
     hypothesis: ≈ 0.5 s done while the pool reads, instead of after it."""
-    from ..check.rows import SCHEMAS
+    from ..check.rows import schemas
 
-    schema = next(iter(SCHEMAS.values()))
+    schema = next(iter(schemas(std).values()))
     try:
         schema.validate(pd.DataFrame(), lazy=True)
     except Exception:  # noqa: BLE001 - an empty frame fails; only the warm-up matters
         pass
 
 
-def _load_parts(jobs: list[Job], progress: bool) -> list[_Part]:
+def _load_parts(jobs: list[Job], std: Standard, progress: bool) -> list[_Part]:
     """Chunks of files loaded in order: a process pool for many files, else in-process."""
     bar = None
     if progress:
@@ -94,14 +95,14 @@ def _load_parts(jobs: list[Job], progress: bool) -> list[_Part]:
         bar = tqdm(total=len(jobs), desc="读取工作簿", unit="份", file=sys.stderr)
     try:
         if len(jobs) < POOL_MIN_FILES or (os.cpu_count() or 1) < 2:
-            return [_load_chunk(jobs, bar.update if bar else None)]
+            return [_load_chunk(jobs, std, bar.update if bar else None)]
         workers = os.cpu_count() or 2
         size = max(CHUNK_FILES, -(-len(jobs) // (workers * TASKS_PER_WORKER)))
         chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
         parts = []
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = pool.map(_load_chunk, chunks)  # workers forked now, without pandera
-            _prepare_checks()
+            results = pool.map(partial(_load_chunk, std=std), chunks)  # workers forked now, without pandera
+            _prepare_checks(std)
             for chunk, part in zip(chunks, results):
                 parts.append(part)
                 if bar is not None:
@@ -122,14 +123,11 @@ def _combine(parts: list[_Part]) -> _Part:
                  [s for p in parts for s in p.sources])
 
 
-def _sheet_order() -> dict[str, int]:
-    return {sheet.name: i for i, sheet in enumerate(standard().sheets.values())}
-
-
-def finding_order(f: Finding) -> tuple:
-    """Sort key: file, sheet (in the standard's order), row; errors first on a row."""
-    order = _sheet_order()
-    return (f.file, order.get(f.sheet, len(order)), f.sheet, f.row or 0, not f.is_error, f.column, f.code)
+def sort_findings(findings: list[Finding], std: Standard) -> None:
+    """Sort in place: file, sheet (in the standard's order), row; errors first on a row."""
+    order = {sheet.name: i for i, sheet in enumerate(std.sheets.values())}
+    findings.sort(key=lambda f: (f.file, order.get(f.sheet, len(order)), f.sheet, f.row or 0, not f.is_error,
+                                 f.column, f.code))
 
 
 def _sources(reads: list[FileRead], frames: dict[str, pd.DataFrame]) -> list[SourceFile]:
@@ -157,18 +155,21 @@ def _info(frames: dict[str, pd.DataFrame]) -> dict[str, str]:
     return {item: (content or "") for item, content in zip(basic["item"], basic["content"])}
 
 
-def load_dataset(inputs: Path, progress: bool = False, exclude: tuple[Path, ...] = ()) -> Dataset:
+def load_dataset(inputs: Path, std: Standard, progress: bool = False, exclude: tuple[Path, ...] = ()) -> Dataset:
     """Read and check every workbook under ``inputs`` (except the ``exclude`` folders);
     never raises for bad content."""
     inputs = Path(inputs)
     paths, skipped, findings = discover(inputs, exclude)
     jobs = [(str(p), relative_name(p, inputs)) for p in paths]
-    part = _combine(_load_parts(jobs, progress))
+    part = _combine(_load_parts(jobs, std, progress))
+    inherit_group(part.frames, part.blanks)
+    attach_rounds(part.frames)
     from ..check.validate import check  # pandera: imported after the pool has forked its workers
 
-    findings += part.findings + check(part.frames, part.blanks, part.findings, part.reads)
-    findings.sort(key=finding_order)
-    return Dataset(tables=part.frames, sources=part.sources, findings=findings,
+    found, tables = check(part.frames, part.blanks, part.findings, part.reads, std)
+    findings += part.findings + found
+    sort_findings(findings, std)
+    return Dataset(tables=tables, sources=part.sources, findings=findings,
                    skipped=skipped, info=_info(part.frames))
 
 
@@ -176,7 +177,7 @@ def _registry_files(ds: Dataset) -> set[str]:
     return {s.path for s in ds.sources if s.kind == "registry"}
 
 
-def drop_invalid(ds: Dataset) -> Dataset:
+def drop_invalid(ds: Dataset, std: Standard) -> Dataset:
     """Leave out every workbook with an error (``--skip-invalid``).
 
     Errors of the registry, or errors not tied to one workbook (no registry),
@@ -185,7 +186,7 @@ def drop_invalid(ds: Dataset) -> Dataset:
     bad = {f.file for f in ds.errors}
     blocking = [f for f in ds.errors if not f.file or f.file in _registry_files(ds)]
     if blocking:
-        name = standard().workbook("registry").name
+        name = std.workbook("registry").name
         where = "；".join(f"{f.file or name}：{f.message}" for f in blocking[:3])
         raise InputErrors(f"{name}有错误，不能用 --skip-invalid 跳过（统计离不开名册）。"
                           f"请先按校验报告改正名册后重新运行。{where}")

@@ -24,7 +24,7 @@ import pandas as pd
 
 from ..model import ERROR, Finding
 from .workbook import FileRead
-from ..standard import Column, Sheet, standard
+from ..standard import Column, Sheet, Standard
 
 PROVENANCE = ("source_file", "source_sheet", "source_row")
 ROUND_SHEETS = ("round_orgs", "workload", "problems", "clues")
@@ -94,9 +94,8 @@ def cell_findings(frame: pd.DataFrame, mask, sheet: Sheet, col_id: str | None, c
 
 # ------------------------------------------------------------ raw frames
 
-def raw_frames(reads: list[FileRead]) -> dict[str, pd.DataFrame]:
+def raw_frames(reads: list[FileRead], std: Standard) -> dict[str, pd.DataFrame]:
     """One object-dtype frame per sheet id of the standard, from every file read."""
-    std = standard()
     cols: dict[str, dict[str, list]] = {
         sid: {c: [] for c in (*PROVENANCE, *(col.id for col in sh.columns))}
         for sid, sh in std.sheets.items()}
@@ -320,9 +319,9 @@ def typed_frame(raw: pd.DataFrame, sheet: Sheet) -> tuple[pd.DataFrame, pd.DataF
     return frame, blank, findings
 
 
-def typed_frames(raw: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame], list[Finding]]:
+def typed_frames(raw: dict[str, pd.DataFrame],
+                 std: Standard) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame], list[Finding]]:
     """Typed frames and blank masks for every sheet id, with conversion findings."""
-    std = standard()
     frames, blanks, findings = {}, {}, []
     for sid, frame in raw.items():
         frames[sid], blanks[sid], found = typed_frame(frame, std.sheet(sid))

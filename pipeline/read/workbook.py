@@ -26,7 +26,7 @@ from pathlib import Path
 import python_calamine
 
 from ..model import ERROR, WARNING, Finding
-from ..standard import Column, Sheet, Workbook, standard
+from ..standard import Column, Sheet, Standard, Workbook
 
 _LABEL_DROP = re.compile(r"[\s\u3000\u00a0\ufeff\u200b]+")
 _BRACKETS = str.maketrans({"(": "（", ")": "）"})
@@ -37,16 +37,11 @@ _ENCRYPTED_MESSAGE = ("文件设置了打开密码（已加密），无法读取
 _NOT_NUMERIC = ("count", "year")  # merged cells are not filled in these: no double counting
 
 
-def schema_rules() -> dict:
-    """``schemas/rules.toml`` as a dict (reading and checking settings)."""
-    return standard().rules
-
-
 @cache
-def _total_labels() -> frozenset[str]:
+def _total_labels(labels: tuple[str, ...]) -> frozenset[str]:
     """Total-row labels as typed: ``合计``, ``合 计``, ``合　计``, `` 合计 ``."""
     out = set()
-    for label in schema_rules().get("reading", {}).get("total_row_labels", ()):
+    for label in labels:
         for sep in ("", " ", "  ", "\u3000"):
             spaced = sep.join(label)
             out |= {spaced, f" {spaced}", f"{spaced} ", f" {spaced} "}
@@ -123,13 +118,14 @@ def _open(data: bytes):
 # ------------------------------------------------------------- recognition
 
 @lru_cache(maxsize=256)
-def _recognise(sheet_names: tuple[str, ...]) -> tuple[Workbook | None, dict[str, str], list[str]]:
+def _recognise(workbooks: tuple[Workbook, ...],
+               sheet_names: tuple[str, ...]) -> tuple[Workbook | None, dict[str, str], list[str]]:
     """The workbook kind, {sheet id: sheet name in the file}, and missing required sheets."""
     present = {}
     for name in sheet_names:
         present.setdefault(norm_label(name), name)
     scores = []
-    for wb in standard().workbooks:
+    for wb in workbooks:
         found = {sh.id: present[norm_label(sh.name)] for sh in wb.sheets
                  if norm_label(sh.name) in present}
         full = all(norm_label(r) in present for r in wb.recognise_by)
@@ -150,18 +146,18 @@ def _recognise(sheet_names: tuple[str, ...]) -> tuple[Workbook | None, dict[str,
 # ------------------------------------------------------------------ headers
 
 @cache
-def _labels(sheet_id: str) -> dict[str, Column]:
+def _labels(sheet: Sheet) -> dict[str, Column]:
     """{normalised header: column} of a sheet."""
-    return {norm_label(c.header): c for c in standard().sheet(sheet_id).columns}
+    return {norm_label(c.header): c for c in sheet.columns}
 
 
 @lru_cache(maxsize=4096)
-def _match_row(sheet_id: str, row: tuple) -> dict[str, int]:
+def _match_row(sheet: Sheet, row: tuple) -> dict[str, int]:
     """{column id: cell index} of the standard headers found in ``row`` (first one wins).
 
     Cached: every workbook made from the template has the same header row.
     """
-    labels = _labels(sheet_id)
+    labels = _labels(sheet)
     mapping: dict[str, int] = {}
     for j, cell in enumerate(row):
         if cell != "":
@@ -181,7 +177,7 @@ def _find_header(rows: list[list], sheet: Sheet, limit: int):
     required = {c.id for c in sheet.required_columns}
     best = (-1, 0, {})
     for i, row in enumerate(rows[:limit]):
-        mapping = _match_row(sheet.id, tuple(row))
+        mapping = _match_row(sheet, tuple(row))
         hits = len(required & mapping.keys())
         if hits == len(required):
             return i, mapping
@@ -191,9 +187,9 @@ def _find_header(rows: list[list], sheet: Sheet, limit: int):
 
 
 @lru_cache(maxsize=1024)
-def _header_problems(sheet_id: str, header: tuple) -> tuple[tuple[str, str, str, str, str], ...]:
+def _header_problems(sheet: Sheet, header: tuple) -> tuple[tuple[str, str, str, str, str], ...]:
     """(level, code, message, column, value) for unknown and duplicated header cells."""
-    labels, mapping = _labels(sheet_id), _match_row(sheet_id, header)
+    labels, mapping = _labels(sheet), _match_row(sheet, header)
     out = []
     for j, cell in enumerate(header):
         label = norm_label(cell) if cell != "" else ""
@@ -211,7 +207,7 @@ def _header_problems(sheet_id: str, header: tuple) -> tuple[tuple[str, str, str,
 def _header_findings(rel: str, sheet: Sheet, name: str, rows: list[list], h: int) -> list[Finding]:
     """Warnings for unknown header cells and errors for duplicated ones."""
     return [Finding(level, code, message, rel, name, h + 1, column, value)
-            for level, code, message, column, value in _header_problems(sheet.id, tuple(rows[h]))]
+            for level, code, message, column, value in _header_problems(sheet, tuple(rows[h]))]
 
 
 def _missing_header_findings(rel: str, sheet: Sheet, name: str, best, limit: int) -> list[Finding]:
@@ -242,14 +238,14 @@ def _fill_merged(rows: list[list], merged, first_data: int, sheet: Sheet, mappin
                     rows[r][c] = value
 
 
-def _sheet_data(sheet: Sheet, name: str, rows: list[list], h: int, mapping: dict[str, int]):
+def _sheet_data(sheet: Sheet, name: str, rows: list[list], h: int, mapping: dict[str, int],
+                totals: frozenset[str]):
     """(column-wise data rows below the header, Excel rows of total rows left out).
 
     Fully empty rows are dropped; so are hand-made total rows (reported).
     """
     width = len(rows[h]) if rows else 0
     numbers = [i + 1 for i in range(h + 1, len(rows)) if rows[i].count("") != width]
-    totals = _total_labels()
     dropped = [n for n in numbers if not totals.isdisjoint(rows[n - 1])]
     if dropped:
         numbers = [n for n in numbers if n not in set(dropped)]
@@ -259,10 +255,11 @@ def _sheet_data(sheet: Sheet, name: str, rows: list[list], h: int, mapping: dict
     return SheetData(sheet.id, name, h + 1, numbers, data), dropped
 
 
-def _read_sheet(book, rel: str, sheet: Sheet, name: str, limit: int):
+def _read_sheet(book, rel: str, sheet: Sheet, name: str, std: Standard):
     """(SheetData or None, findings, column map) of one sheet."""
     cal_sheet = book.get_sheet_by_name(name)
     rows = cal_sheet.to_python(skip_empty_area=False)
+    limit = std.header_search_rows
     found = _find_header(rows, sheet, limit)
     if found[0] is None:
         return None, _missing_header_findings(rel, sheet, name, found[1], limit), {}
@@ -271,7 +268,8 @@ def _read_sheet(book, rel: str, sheet: Sheet, name: str, limit: int):
     merged = cal_sheet.merged_cell_ranges
     if merged:
         _fill_merged(rows, merged, h + 1, sheet, mapping)
-    data, totals = _sheet_data(sheet, name, rows, h, mapping)
+    totals_labels = _total_labels(tuple(std.rules.get("reading", {}).get("total_row_labels", ())))
+    data, totals = _sheet_data(sheet, name, rows, h, mapping, totals_labels)
     findings += [Finding(ERROR, "total-row", "这一行是合计行，未读取：程序会自动汇总各行，手工合计会重复计算。"
                          "请删除合计行；如果这行就是唯一的数据，请改填巡察组、党组织等各列。", rel, name, row)
                  for row in totals]
@@ -435,14 +433,14 @@ def _cell_findings(rel: str, sheet: Sheet, data: SheetData, mapping: dict[str, i
 
 # -------------------------------------------------------------------- files
 
-def _read_book(data: bytes, rel: str, result: FileRead) -> None:
+def _read_book(data: bytes, rel: str, result: FileRead, std: Standard) -> None:
     """Fill ``result`` from the workbook bytes; raises _Unreadable."""
     book = _open(data)
     result.sheet_names = list(book.sheet_names)
-    wb, found, missing = _recognise(tuple(result.sheet_names))
+    wb, found, missing = _recognise(std.workbooks, tuple(result.sheet_names))
     if wb is None:
         shown = "、".join(f"“{n}”" for n in result.sheet_names) or "（没有工作表）"
-        kinds = "；".join(f"{w.name}（{'、'.join(w.recognise_by)}）" for w in standard().workbooks)
+        kinds = "；".join(f"{w.name}（{'、'.join(w.recognise_by)}）" for w in std.workbooks)
         result.findings.append(Finding(ERROR, "workbook-unknown",
                                        f"无法识别的工作簿：它的工作表是 {shown}。填报工作簿须含以下工作表之一组：{kinds}。"
                                        "请检查工作表名称是否被改动，或把无关文件移出输入文件夹。", rel))
@@ -452,18 +450,17 @@ def _read_book(data: bytes, rel: str, result: FileRead) -> None:
         result.findings.append(Finding(ERROR, "sheet-missing",
                                        f"{wb.name}缺少工作表“{name}”（现有工作表：{'、'.join(result.sheet_names)}）。"
                                        "请按模板补上该工作表，或改正被改动的工作表名称。", rel, name))
-    limit = standard().header_search_rows
     bad = _scan_xlsx(data, found.values())
     for sheet_id, name in found.items():
         sheet = wb.sheet(sheet_id)
-        sheet_data, findings, mapping = _read_sheet(book, rel, sheet, name, limit)
+        sheet_data, findings, mapping = _read_sheet(book, rel, sheet, name, std)
         result.findings += findings
         if sheet_data is not None:
             result.sheets.append(sheet_data)
             result.findings += _cell_findings(rel, sheet, sheet_data, mapping, bad.get(name, ()))
 
 
-def read_file(path: Path, rel: str) -> FileRead:
+def read_file(path: Path, rel: str, std: Standard) -> FileRead:
     """Read one file. Never raises for bad content: problems become findings."""
     try:
         data = Path(path).read_bytes()
@@ -472,7 +469,7 @@ def read_file(path: Path, rel: str) -> FileRead:
                         f"无法打开文件：{exc.strerror or exc}。请关闭占用该文件的程序后重试。", rel)])
     result = FileRead(rel, hashlib.sha256(data).hexdigest())
     try:
-        _read_book(data, rel, result)
+        _read_book(data, rel, result, std)
     except _Unreadable as exc:
         result.kind, result.sheets = None, []
         result.findings.append(Finding(ERROR, exc.code, exc.message, rel))

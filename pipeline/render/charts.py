@@ -42,7 +42,8 @@ def _whole_numbers(axis) -> None:
 
 def problems_chart(report: Report, target: Path) -> Path:
     """Problems by category (本月 and 本年累计 side by side for monthly)."""
-    short = short_names()
+    std = report.std
+    short = short_names(std)
     series = [(report.period.label, report.main)]
     if report.ytd is not None:
         series = [("本月", report.main), (f"本年累计（{report.ytd.period.label}）", report.ytd)]
@@ -91,12 +92,13 @@ def coverage_chart(report: Report, target: Path) -> Path:
 
 def trend_chart(report: Report, target: Path) -> Path:
     """个别谈话 (columns) and 发现问题 (line, right axis) per month of the year."""
+    std = report.std
     months = [f"{t['month']}月" for t in report.trend]
     fig = _figure(8, 4.2)
     ax = fig.add_subplot()
-    bars = ax.bar(months, [t["talks"] for t in report.trend], color=BLUE, label=total_label("talks"))
+    bars = ax.bar(months, [t["talks"] for t in report.trend], color=BLUE, label=total_label(std, "talks"))
     ax.bar_label(bars, padding=2)
-    ax.set_ylabel(total_label("talks"))
+    ax.set_ylabel(total_label(std, "talks"))
     right = ax.twinx()
     right.plot(months, [t["problems"] for t in report.trend], color=RED, marker="o",
                label="发现问题（个）")

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import xlsxwriter
 
-from ..read.load import finding_order
+from ..read.load import sort_findings
 from ..model import ERROR, WARNING, Dataset, Finding, excluded_notice
 from ..output import atomic_path
+from ..standard import Standard
 from .sheet_conventions import XLSXWRITER_OPTIONS, print_a4_landscape, text_width
-from ..standard import standard
 
 SHEET_FINDINGS = "校验结果"
 SHEET_SUMMARY = "汇总"
@@ -79,10 +79,11 @@ class _Writer:
         return top + 1 + len(rows)
 
 
-def _findings_sheet(book, w: _Writer, ds: Dataset) -> None:
+def _findings_sheet(book, w: _Writer, ds: Dataset, std: Standard) -> None:
     ws = book.add_worksheet(SHEET_FINDINGS)
     top = _write_excluded(ws, w, ds)
-    findings = sorted(ds.findings, key=finding_order)
+    findings = list(ds.findings)
+    sort_findings(findings, std)
     rows = [_finding_row(f) for f in findings]
     if not rows:
         rows = [["", "", "", "", "", "", NO_FINDINGS, ""]]
@@ -100,8 +101,8 @@ def _write_excluded(ws, w: _Writer, ds: Dataset) -> int:
     return len(lines)
 
 
-def _per_file(ds: Dataset) -> list[list]:
-    kinds = {wb.id: wb.name for wb in standard().workbooks}
+def _per_file(ds: Dataset, std: Standard) -> list[list]:
+    kinds = {wb.id: wb.name for wb in std.workbooks}
     counts: dict[str, list] = {}
     for s in ds.sources:
         counts[s.path] = [s.path, kinds.get(s.kind, s.kind), 0, 0]
@@ -112,12 +113,12 @@ def _per_file(ds: Dataset) -> list[list]:
     return sorted(counts.values(), key=lambda r: (r[0] != ALL_FILES, r[0]))
 
 
-def _summary_sheet(book, w: _Writer, ds: Dataset) -> None:
+def _summary_sheet(book, w: _Writer, ds: Dataset, std: Standard) -> None:
     ws = book.add_worksheet(SHEET_SUMMARY)
     top = _write_excluded(ws, w, ds)
     ws.write(top, 0, f"读取工作簿 {len(ds.sources)} 份；错误 {len(ds.errors)} 处，警告 {len(ds.warnings)} 处。"
              + ("" if ds.findings else NO_FINDINGS), w.note if ds.errors else None)
-    rows = _per_file(ds)
+    rows = _per_file(ds, std)
     end = w.table(ws, top + 2, SUMMARY_HEADERS, rows)
     ws.freeze_panes(top + 3, 0)
     print_a4_landscape(ws, top + 2)
@@ -128,13 +129,13 @@ def _summary_sheet(book, w: _Writer, ds: Dataset) -> None:
         ws.set_column(c, c, min(width, MAX_WIDTH["文件"] if c == 0 else MAX_WIDTH["问题说明"]))
 
 
-def write_check_report(ds: Dataset, path: Path) -> Path:
+def write_check_report(ds: Dataset, std: Standard, path: Path) -> Path:
     """Write 校验报告.xlsx to ``path`` atomically; return the path."""
     path = Path(path)
     with atomic_path(path) as tmp:
         book = xlsxwriter.Workbook(str(tmp), XLSXWRITER_OPTIONS)
         w = _Writer(book)
-        _findings_sheet(book, w, ds)
-        _summary_sheet(book, w, ds)
+        _findings_sheet(book, w, ds, std)
+        _summary_sheet(book, w, ds, std)
         book.close()
     return path

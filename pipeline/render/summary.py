@@ -16,7 +16,6 @@ import jinja2
 
 from .docx_layout import count_markers, parse_blocks, to_markdown, write_docx
 from ..errors import XunchaError
-from ..model import Dataset
 from ..output import write_text
 from ..periods import cn_date
 from .summary_context import build_context, missing, office_name
@@ -170,17 +169,17 @@ def render_text(template_name: str, context: dict, template_dir: Path = TEMPLATE
 
 def document_stem(report) -> str:
     """File name (without suffix) of the period's document."""
-    office = office_name(report.county)
+    office = office_name(report.county, report.std)
     if report.period.kind == "annual":
         return f"{office}{report.period.year}年度巡察工作总结（初稿）"
     return f"{office}巡察工作月报（{report.period.label}）"
 
 
-def write_documents(report, ds: Dataset, out_dir: Path,
+def write_documents(report, out_dir: Path,
                     template_dir: Path = TEMPLATE_DIR) -> tuple[list[Path], int]:
     """Write the period's document (.docx and .md); return the paths and the marker count."""
     name = ANNUAL_TEMPLATE if report.period.kind == "annual" else MONTHLY_TEMPLATE
-    blocks = parse_blocks(render_text(name, build_context(report, ds), template_dir))
+    blocks = parse_blocks(render_text(name, build_context(report), template_dir))
     stem = document_stem(report)
     out_dir = Path(out_dir)
     title = next((b.text for b in blocks if b.kind == "title"), stem)

@@ -1,9 +1,8 @@
-"""The variables of the summary templates, built from the report and the dataset.
+"""The variables of the summary templates, built from the report alone.
 
 Everything a template may say is prepared here as plain values (numbers, dates,
 names, lists of dicts); the wording itself lives in ``render/wording/*.md.j2``. The
-office sheets (专项工作, 队伍建设, 学习培训) are read straight from the dataset's
-typed frames: the statistics do not use them.
+office rows (专项工作, 队伍建设, 学习培训) come with the report (``report.office``).
 
 Never invent: a fact the data do not hold is ``None`` here, and the template turns
 it into a 【待补充：…】 marker (see :func:`missing`).
@@ -15,14 +14,10 @@ import datetime as dt
 
 import pandas as pd
 
-from ..model import Dataset
-from ..standard import standard
+from ..standard import Standard
+from ..stats.office import OFFICE_WORKBOOK
 
 MARKER_OPEN, MARKER_CLOSE = "【待补充：", "】"
-OFFICE_SHEETS = ("special_work", "team", "training")
-# Sheet id -> the date column that places a row in a period (workbook standard, period rules).
-OFFICE_DATE = {"special_work": "start", "training": "date"}
-OFFICE_WORKBOOK = "office"
 
 
 def missing(what: str) -> str:
@@ -30,9 +25,9 @@ def missing(what: str) -> str:
     return f"{MARKER_OPEN}{what}{MARKER_CLOSE}"
 
 
-def office_name(county: str) -> str:
+def office_name(county: str, std: Standard) -> str:
     """`示例县委巡察办`; `县委巡察办` when the county is unknown."""
-    known = county and county != standard().default_county
+    known = county and county != std.default_county
     return f"{county if known else '县'}委巡察办"
 
 
@@ -54,23 +49,21 @@ def _text(value) -> str | None:
 
 # ------------------------------------------------------------------ rounds
 
-def _county_orgs(orgs_by_category: dict[str, list[str]]) -> list[dict]:
+def _county_orgs(orgs_by_category: dict[str, list[str]], std: Standard) -> list[dict]:
     """County-level (and unclassified) organisations, one entry per 对象类别."""
-    std = standard()
     return [{"category": cat, "names": list(names), "count": len(names)}
             for cat, names in orgs_by_category.items() if std.family_of(cat) != "village"]
 
 
-def _village_orgs(orgs_by_category: dict[str, list[str]], by_township: dict) -> dict:
+def _village_orgs(orgs_by_category: dict[str, list[str]], by_township: dict, std: Standard) -> dict:
     """Village-level organisations: their townships and a count per 对象类别."""
-    std = standard()
     cats = [{"category": cat, "count": len(names)}
             for cat, names in orgs_by_category.items() if std.family_of(cat) == "village"]
     return {"count": sum(c["count"] for c in cats), "categories": cats,
             "townships": [t for t in by_township if t]}
 
 
-def round_view(r, period) -> dict:
+def round_view(r, period, std: Standard) -> dict:
     """One round (a RoundSummary of pipeline/rounds.py) as template variables."""
     by_cat = dict(r.orgs_by_category)
     transferred = [{"unit": u, "count": n} for u, n in r.clues_by_transfer.items() if n]
@@ -81,10 +74,10 @@ def round_view(r, period) -> dict:
         "start": _date(r.start), "end": _date(r.end), "in_progress": r.in_progress,
         "started_before": _date(r.start) < period.start,
         "counts_toward_coverage": r.counts_toward_coverage,
-        "org_count": len(r.orgs), "county_orgs": _county_orgs(by_cat),
-        "village_orgs": _village_orgs(by_cat, getattr(r, "villages_by_township", {}) or {}),
+        "org_count": len(r.orgs), "county_orgs": _county_orgs(by_cat, std),
+        "village_orgs": _village_orgs(by_cat, getattr(r, "villages_by_township", {}) or {}, std),
         "work": dict(r.work), "work_total": sum(r.work.values()),
-        "taxonomy": standard().taxonomy_for_term(r.term).name,
+        "taxonomy": std.taxonomy_for_term(r.term).name,
         "problems": r.problems,
         "problem_categories": [{"category": c, "count": n}
                                for c, n in r.problems_by_category.items() if n],
@@ -107,20 +100,20 @@ def _tally(raw: dict | None) -> dict:
     return {"total": total, "inspected": inspected, "remaining": total - inspected}
 
 
-def unit_categories(ds: Dataset) -> dict[str, str]:
+def unit_categories(report) -> dict[str, str]:
     """对象类别 of each registry unit."""
-    units = ds.tables.get("units")
+    units = report.coverage.units
     if units is None or units.empty:
         return {}
     return dict(zip(units["name"], units["category"], strict=True))
 
 
-def coverage_view(cov: dict | None, categories: dict[str, str]) -> dict | None:
+def coverage_view(cov: dict | None, categories: dict[str, str], std: Standard) -> dict | None:
     """metrics["coverage"] per family, with its categories and its uninspected units."""
     if not cov or not cov.get("term"):
         return None
     families = []
-    for fam in standard().families():
+    for fam in std.families():
         members = fam["members"]
         cats = [{"category": c, **_tally(cov.get("by_category", {}).get(c))} for c in members]
         families.append({
@@ -134,54 +127,14 @@ def coverage_view(cov: dict | None, categories: dict[str, str]) -> dict | None:
 
 # ------------------------------------------------------------------ office sheets
 
-def _records(frame: pd.DataFrame, sheet_id: str) -> list[dict]:
-    """Rows as dicts of column id -> plain value (date, int, str or None)."""
-    cols = standard().sheet(sheet_id).columns
-    out = []
-    for _, row in frame.iterrows():
-        rec = {}
-        for col in cols:
-            value = row.get(col.id)
-            if col.type == "date":
-                rec[col.id] = _date(value)
-            elif col.type in ("count", "year"):
-                rec[col.id] = 0 if value is None or pd.isna(value) else int(value)
-            else:
-                rec[col.id] = _text(value)
-        out.append(rec)
-    return out
-
-
-def office_rows(ds: Dataset, sheet_id: str, period) -> list[dict]:
-    """The office sheet's rows of the period: by their date, or (队伍建设) by 年度."""
-    frame = ds.tables.get(sheet_id)
-    if frame is None or frame.empty:
-        return []
-    if sheet_id in OFFICE_DATE:
-        dates = pd.to_datetime(frame[OFFICE_DATE[sheet_id]])
-        inside = (dates >= pd.Timestamp(period.start)) & (dates <= pd.Timestamp(period.end))
-        order = dates[inside].sort_values(kind="stable").index
-        frame = frame.loc[order]
-    else:
-        frame = frame[frame["year"] == period.end.year]
-    return _records(frame, sheet_id)
-
-
-def office_loaded(ds: Dataset) -> bool:
-    """Whether any office workbook (年度综合情况) was read."""
-    return any(s.kind == OFFICE_WORKBOOK for s in ds.sources) or any(
-        ds.tables.get(s) is not None and not ds.tables[s].empty for s in OFFICE_SHEETS)
-
-
-def _office_gap(ds: Dataset, period):
+def _office_gap(report, std: Standard):
     """A function for templates: the marker for office data missing in the period."""
-    loaded = office_loaded(ds)
-    workbook = standard().workbook(OFFICE_WORKBOOK).name
+    workbook = std.workbook(OFFICE_WORKBOOK).name
 
     def gap(sheet_id: str, what: str) -> str:
-        if not loaded:
+        if not report.office.loaded:
             return missing(f"{what}（未读取到“{workbook}”工作簿）")
-        return missing(f"{what}（“{standard().sheet(sheet_id).name}”表中没有{period.label}的记录）")
+        return missing(f"{what}（“{std.sheet(sheet_id).name}”表中没有{report.period.label}的记录）")
     return gap
 
 
@@ -192,35 +145,28 @@ def _team(rows: list[dict]) -> dict[str, int]:
 
 # ------------------------------------------------------------------ the whole context
 
-def _header(sheet_id: str, col_id: str) -> str:
-    return standard().sheet(sheet_id).header(col_id)
-
-
-def _sheet_name(sheet_id: str) -> str:
-    return standard().sheet(sheet_id).name
-
-
-def build_context(report, ds: Dataset) -> dict:
+def build_context(report) -> dict:
     """Every variable the summary templates use (documented at the top of each template)."""
-    period, metrics = report.period, report.metrics
-    team_rows = office_rows(ds, "team", period)
+    period, metrics, std = report.period, report.metrics, report.std
+    office = report.office.rows
     return {
         "kind": period.kind, "year": period.year, "next_year": period.year + 1,
         "period_label": period.label, "period_start": period.start, "period_end": period.end,
         "month": period.end.month,
-        "county": report.county, "office": office_name(report.county),
+        "county": report.county, "office": office_name(report.county, std),
         "compiler": report.compiler, "compiled_on": _date(report.compiled_on),
         "term": report.term, "excluded": list(report.excluded),
-        "rounds": [round_view(r, period) for r in report.rounds],
+        "rounds": [round_view(r, period, std) for r in report.rounds],
         "totals": dict(metrics["totals"]),
         "year_to_date": metrics.get("year_to_date"),
         "previous_year": metrics.get("previous_year"),
         "previous_year_to_date": metrics.get("previous_year_to_date"),
-        "coverage": coverage_view(metrics.get("coverage"), unit_categories(ds)),
-        "office_loaded": office_loaded(ds),
-        "special_work": office_rows(ds, "special_work", period),
-        "team": _team(team_rows), "team_rows": team_rows,
-        "training": office_rows(ds, "training", period),
-        "missing": missing, "office_gap": _office_gap(ds, period),
-        "header": _header, "sheet_name": _sheet_name,
+        "coverage": coverage_view(metrics.get("coverage"), unit_categories(report), std),
+        "office_loaded": report.office.loaded,
+        "special_work": office["special_work"],
+        "team": _team(office["team"]), "team_rows": office["team"],
+        "training": office["training"],
+        "missing": missing, "office_gap": _office_gap(report, std),
+        "header": lambda sheet_id, col_id: std.sheet(sheet_id).header(col_id),
+        "sheet_name": lambda sheet_id: std.sheet(sheet_id).name,
     }

@@ -7,15 +7,15 @@ previous year has data each block also gets 上年同期, 同比增减 and 增�
 from __future__ import annotations
 
 from ..stats.aggregate import Report
-from ..stats.figures import BLANK_TRANSFER, GROUP_FIGURES, Figures, total_problem_row, totals_keys
+from ..stats.figures import BLANK_TRANSFER, Figures, group_figures, total_problem_row, totals_keys
 from ..stats.selection import statuses
-from ..standard import standard
+from ..standard import Standard
 from ..periods import cn_date
 from .table_model import NOT_APPLICABLE, Chart, Col, Pct, Table, delta_rate, rate
 
-def h(sheet_id: str, col_id: str) -> str:
+def h(std: Standard, sheet_id: str, col_id: str) -> str:
     """A header of the standard, reused as a column label of the output tables."""
-    return standard().sheet(sheet_id).header(col_id)
+    return std.sheet(sheet_id).header(col_id)
 
 
 TOTAL_LABELS = {
@@ -25,17 +25,22 @@ TOTAL_LABELS = {
 }
 CLUE_PEOPLE = {"clue_cadres": "cadres", "clue_others": "others"}  # totals key -> clue column
 TOTAL = "合计"
-YES, NO = standard().enum_values("yes_no")[:2]
 RECTIFY_NOTE = "整改状态为截至期末的状态：期末以后才完成整改的问题，按“{}”计。"
 
 
-def total_label(key: str) -> str:
+def yes_no(std: Standard, flag: bool) -> str:
+    """是 / 否 as the standard spells them (the yes_no enumeration lists yes first)."""
+    yes, no = std.enum_values("yes_no")[:2]
+    return yes if flag else no
+
+
+def total_label(std: Standard, key: str) -> str:
     """Chinese label of a totals key (work counts use the 工作量 headers of the standard)."""
     if key in TOTAL_LABELS:
         return TOTAL_LABELS[key]
     if key in CLUE_PEOPLE:
-        return h("clues", CLUE_PEOPLE[key])
-    return h("workload", key)
+        return h(std, "clues", CLUE_PEOPLE[key])
+    return h(std, "workload", key)
 
 
 def blocks(report: Report) -> list[tuple[str, Figures, Figures | None]]:
@@ -75,9 +80,10 @@ def _overview_columns(report: Report) -> list[Col]:
 
 def overview(report: Report) -> Table:
     """表1: every total of the period (and year-to-date), with 同比 where possible."""
+    std = report.std
     rows = []
-    for key in totals_keys():
-        row = [total_label(key)]
+    for key in totals_keys(std):
+        row = [total_label(std, key)]
         for _, fig, prev in blocks(report):
             row += _comparison_cells(fig.totals[key], prev.totals[key] if prev else None, False)
         rows.append(row)
@@ -100,15 +106,16 @@ def overview(report: Report) -> Table:
 
 def by_round(report: Report) -> Table:
     """表2: one row per round active in the period, whole-round figures."""
-    cols = [Col(h("round_info", "term")), Col(h("round_info", "round")),
-            Col(h("round_info", "type")), Col("巡察组（个）"), Col(h("round_info", "start")),
-            Col(h("round_info", "end")), Col("状态"), Col("巡察党组织（个）"), Col(total_label("talks")),
+    std = report.std
+    cols = [Col(h(std, "round_info", "term")), Col(h(std, "round_info", "round")),
+            Col(h(std, "round_info", "type")), Col("巡察组（个）"), Col(h(std, "round_info", "start")),
+            Col(h(std, "round_info", "end")), Col("状态"), Col("巡察党组织（个）"), Col(total_label(std, "talks")),
             Col("发现问题（个）"), Col("立行立改（个）"), Col("已整改（个）"), Col("问题线索（件）"),
-            Col(total_label("clue_cadres")), Col("计入全覆盖")]
+            Col(total_label(std, "clue_cadres")), Col("计入全覆盖")]
     rows = [[r.term, r.round, "、".join(r.types), len(r.groups), r.start, r.end or "",
              "进行中" if r.in_progress else "已结束", len(r.orgs), r.work.get("talks", 0),
              r.problems, r.fixed_on_spot, r.rectified, r.clues, r.clue_cadres,
-             YES if r.counts_toward_coverage else NO] for r in report.rounds]
+             yes_no(std, r.counts_toward_coverage)] for r in report.rounds]
     notes = ["本表为各轮次的全轮数字（该轮次全部填报行，不论日期），与表1按日期计入统计期的口径不同；"
              f"状态和已整改均截至期末（{cn_date(report.period.end)}）。"]
     return Table("分轮次", f"表2 {report.period.label}巡察轮次情况", cols, rows, notes=notes)
@@ -120,15 +127,16 @@ def by_round(report: Report) -> Table:
 
 def by_group(report: Report) -> Table:
     """表3: one row per (round, group), figures of the period (本月 for monthly)."""
-    cols = [Col(h("round_info", c)) for c in ("term", "round", "group", "leader", "type", "start",
+    std = report.std
+    cols = [Col(h(std, "round_info", c)) for c in ("term", "round", "group", "leader", "type", "start",
                                               "end")]
-    cols += [Col(total_label(k)) for k in GROUP_FIGURES]
+    cols += [Col(total_label(std, k)) for k in group_figures(std)]
     groups = report.main.group_rows
     rows = [[g["term"], g["round"], g["group"], g["leader"], g["type"], g["start"],
-             g["end"] or "进行中"] + [g[k] for k in GROUP_FIGURES] for g in groups]
+             g["end"] or "进行中"] + [g[k] for k in group_figures(std)] for g in groups]
     if rows:
         rows.append([TOTAL, "", "", "", "", "", ""] + [sum(g[k] for g in groups)
-                                                       for k in GROUP_FIGURES])
+                                                       for k in group_figures(std)])
     scope = "本月" if report.ytd is not None else "本年度"
     return Table("分巡察组", f"表3 {report.period.label}各巡察组工作情况", cols, rows,
                  total_rows=1 if rows else 0,
@@ -137,73 +145,75 @@ def by_group(report: Report) -> Table:
 
 # ---------------------------------------------------------------- 表4 问题分类
 
-def _problem_cells(row: dict) -> list:
-    return [row["problems"], row["fixed_on_spot"], *(row[s] for s in statuses()),
+def _problem_cells(std: Standard, row: dict) -> list:
+    return [row["problems"], row["fixed_on_spot"], *(row[s] for s in statuses(std)),
             Pct(row["rate"]) if row["rate"] is not None else NOT_APPLICABLE]
 
 
 def problems_by_category(report: Report) -> Table:
     """表4: problems by 问题类别 with 立行立改, 整改状态 at the period end and 整改率."""
-    cols = [Col(h("problems", "category"), wrap=True), Col("简称")]
+    std = report.std
+    cols = [Col(h(std, "problems", "category"), wrap=True), Col("简称")]
     for name, _, _ in blocks(report):
         group = _group(report, name)
         cols += [Col("发现问题（个）", group), Col("立行立改（个）", group),
-                 *(Col(f"{s}（个）", group) for s in statuses()), Col("整改率", group)]
+                 *(Col(f"{s}（个）", group) for s in statuses(std)), Col("整改率", group)]
     figs = [fig for _, fig, _ in blocks(report)]
     rows = []
-    short = short_names()
+    short = short_names(std)
     for cat_row in figs[0].category_rows:
         row = [cat_row["label"], short.get(cat_row["label"], cat_row["label"])]
         for fig in figs:
-            row += _problem_cells(_row_for(fig.category_rows, cat_row["label"]))
+            row += _problem_cells(std, _row_for(std, fig.category_rows, cat_row["label"]))
         rows.append(row)
     rows.append([TOTAL, ""] + [c for fig in figs
-                               for c in _problem_cells(total_problem_row(fig, TOTAL))])
+                               for c in _problem_cells(std, total_problem_row(fig, TOTAL, std))])
     n = len(rows) - 1
     chart = Chart("bar", f"{report.period.label}发现问题分类（个）", 1, (2,), 0, n - 1)
     return Table("问题分类", f"表4 {report.period.label}发现问题分类及整改情况", cols, rows,
-                 total_rows=1, notes=[RECTIFY_NOTE.format(statuses()[1])],
+                 total_rows=1, notes=[RECTIFY_NOTE.format(statuses(std)[1])],
                  charts=[chart] if n else [])
 
 
-def short_names() -> dict[str, str]:
+def short_names(std: Standard) -> dict[str, str]:
     """Short name of every problem category of every taxonomy (for charts)."""
-    return {cat: short for tax in standard().taxonomies.values()
+    return {cat: short for tax in std.taxonomies.values()
             for cat, short in zip(tax.categories, tax.short, strict=True)}
 
 
-def _row_for(rows: list[dict], label: str) -> dict:
+def _row_for(std: Standard, rows: list[dict], label: str) -> dict:
     found = [r for r in rows if r["label"] == label]
     if found:
         return found[0]
     return {"label": label, "problems": 0, "fixed_on_spot": 0, "rectified": 0, "rate": None,
-            **{s: 0 for s in statuses()}}
+            **{s: 0 for s in statuses(std)}}
 
 
 # ---------------------------------------------------------------- 表5 问题线索
 
-def _clue_cells(row: dict) -> list:
+def _clue_cells(std: Standard, row: dict) -> list:
     return [row["clues"], row["cadres"], row["others"],
-            *(row[d] for d in standard().enum_values("disposition"))]
+            *(row[d] for d in std.enum_values("disposition"))]
 
 
 def clues(report: Report) -> Table:
     """表5: clue counts by 移交单位 and 处置情况, people involved. Counts only."""
-    cols = [Col(h("clues", "transferred_to"))]
+    std = report.std
+    cols = [Col(h(std, "clues", "transferred_to"))]
     for name, _, _ in blocks(report):
         group = _group(report, name)
-        cols += [Col("线索（件）", group), Col(total_label("clue_cadres"), group),
-                 Col(total_label("clue_others"), group),
-                 *(Col(d, group) for d in standard().enum_values("disposition"))]
+        cols += [Col("线索（件）", group), Col(total_label(std, "clue_cadres"), group),
+                 Col(total_label(std, "clue_others"), group),
+                 *(Col(d, group) for d in std.enum_values("disposition"))]
     figs = [fig for _, fig, _ in blocks(report)]
     rows = []
     for i, base in enumerate(figs[0].clues_by_transfer):
         if base["label"] == BLANK_TRANSFER and not any(f.clues_by_transfer[i]["clues"] for f in figs):
             continue
-        rows.append([base["label"]] + [c for f in figs for c in _clue_cells(f.clues_by_transfer[i])])
+        rows.append([base["label"]] + [c for f in figs for c in _clue_cells(std, f.clues_by_transfer[i])])
     total = [TOTAL]
     for f in figs:
-        total += [sum(col) for col in zip(*(_clue_cells(r) for r in f.clues_by_transfer), strict=True)]
+        total += [sum(col) for col in zip(*(_clue_cells(std, r) for r in f.clues_by_transfer), strict=True)]
     rows.append(total)
     return Table("问题线索", f"表5 {report.period.label}问题线索移交及处置情况", cols, rows,
                  total_rows=1, notes=["本表只统计线索件数和涉及人数，不含线索内容和人员姓名。"
@@ -214,13 +224,14 @@ def clues(report: Report) -> Table:
 
 def ecology(report: Report) -> Table:
     """表6: distribution of 政治生态评估等次 over the organisations inspected in the period."""
+    std = report.std
     cols = [Col("评估等次")]
     for name, _, _ in blocks(report):
         group = _group(report, name)
         cols += [Col("党组织（个）", group), Col("占已评估的比例", group)]
     figs = [fig for _, fig, _ in blocks(report)]
     rows = []
-    for grade in standard().enum_values("grade"):
+    for grade in std.enum_values("grade"):
         row = [grade]
         for f in figs:
             row += [f.ecology_grades[grade], rate(f.ecology_grades[grade], sum(f.ecology_grades.values()))]
@@ -235,9 +246,10 @@ def ecology(report: Report) -> Table:
 
 def sources(report: Report) -> Table:
     """表9: every workbook read, with its SHA-256, rows per sheet and submissions."""
+    std = report.std
     cols = [Col("序号"), Col("文件", wrap=True), Col("工作簿类型"), Col("届次/轮次/巡察组", wrap=True),
             Col("各表数据行数", wrap=True), Col("SHA-256", wrap=True), Col("状态")]
-    names = {wb.id: wb.name for wb in standard().workbooks}
+    names = {wb.id: wb.name for wb in std.workbooks}
     excluded = set(report.excluded)
     rows = []
     for i, s in enumerate(report.sources, start=1):

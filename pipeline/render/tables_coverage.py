@@ -4,7 +4,6 @@ inspected (rules in ``pipeline/coverage.py``)."""
 from __future__ import annotations
 
 from ..stats.aggregate import Report
-from ..standard import standard
 from ..periods import cn_date
 from .table_model import Chart, Col, Table, rate
 from ..stats.selection import to_date
@@ -15,13 +14,14 @@ from .tables import h
 
 def coverage(report: Report) -> Table:
     """表7: coverage of the term as of the period end, per 对象类别 and family."""
+    std = report.std
     cov = report.coverage
-    cols = [Col(h("units", "category")), Col("所属"), Col("应巡察（个）"), Col("已巡察（个）"), Col("完成率"),
+    cols = [Col(h(std, "units", "category")), Col("所属"), Col("应巡察（个）"), Col("已巡察（个）"), Col("完成率"),
             Col("未巡察（个）")]
-    fam_name = {f["id"]: f["name"] for f in standard().families()}
+    fam_name = {f["id"]: f["name"] for f in std.families()}
     rows = []
     for cat, tally in cov.by_category.items():
-        rows.append([cat, fam_name.get(standard().family_of(cat), ""), tally.total,
+        rows.append([cat, fam_name.get(std.family_of(cat), ""), tally.total,
                      tally.inspected, rate(tally.inspected, tally.total), tally.remaining])
     for fam_id, tally in cov.families.items():
         rows.append([f"小计：{fam_name[fam_id]}", "", tally.total, tally.inspected,
@@ -36,10 +36,11 @@ def coverage(report: Report) -> Table:
 
 
 def _coverage_notes(report: Report) -> list[str]:
+    std = report.std
     cov = report.coverage
     notes = [f"按{cov.term or '本届'}县委任期（{cn_date(cov.term_start)}起）累计统计，截至"
              f"{cn_date(cov.as_of)}；应巡察数为期末在册单位（撤销日期在期末以前的不计，纳入日期在期末以后的不计）。",
-             "计入全覆盖的巡察类型：" + "、".join(standard().coverage_round_types) + "。"]
+             "计入全覆盖的巡察类型：" + "、".join(std.coverage_round_types) + "。"]
     if cov.inspected_not_in_force:
         notes.append("已巡察但期末已撤并、不再计入的单位：" + "、".join(cov.inspected_not_in_force) + "。")
     return notes
@@ -49,9 +50,10 @@ def _coverage_notes(report: Report) -> list[str]:
 
 def uninspected(report: Report) -> Table:
     """表8: registry units in force not yet inspected in the term, registry order."""
+    std = report.std
     units = report.coverage.units
     todo = units[units["in_force"] & ~units["inspected"]]
-    reg = standard().sheet("units")
+    reg = std.sheet("units")
     cols = [Col("序号"), Col(reg.header("name")), Col(reg.header("category")),
             Col(reg.header("township")), Col(reg.header("added"))]
     rows = [[i, r.name, r.category, _text(r.township), _day(r.added)]

@@ -9,29 +9,21 @@ from __future__ import annotations
 
 from ..stats.aggregate import Report
 from ..stats.selection import cell_list, to_date, work_keys
-from ..standard import standard
 from ..periods import cn_date
 from .table_model import Chart, Col, Table
-from .tables import NO, TOTAL, YES, h, total_label
+from .tables import TOTAL, h, total_label, yes_no
 
 SOURCE, ROW = "来源文件", "行号"
 IN_MONTH = "计入本月"
 GROUP_LEVEL = "（巡察组整体）"
 
 
-def _h(sheet_id: str, col_id: str) -> str:
-    return standard().sheet(sheet_id).header(col_id)
-
-
-def _yes(flag: bool) -> str:
-    return YES if flag else NO
-
-
 def _in_month(report: Report, day) -> list:
     """The 计入本月 cell for monthly reports, nothing for annual ones."""
+    std = report.std
     if report.ytd is None:
         return []
-    return [_yes(report.period.contains(to_date(day)))]
+    return [yes_no(std, report.period.contains(to_date(day)))]
 
 
 def _or_blank(days: list) -> list:
@@ -40,9 +32,10 @@ def _or_blank(days: list) -> list:
 
 def _month_flags(report: Report, days: list) -> list[list]:
     """The 计入本月 column (as a list of columns: none for annual reports)."""
+    std = report.std
     if report.ytd is None:
         return []
-    return [[_yes(report.period.contains(d)) for d in days]]
+    return [[yes_no(std, report.period.contains(d)) for d in days]]
 
 
 def _month_col(report: Report) -> list[Col]:
@@ -62,7 +55,8 @@ def _scope(report: Report, frame, date_col: str, unit: str) -> str:
 
 def trend(report: Report) -> Table:
     """表10: 个别谈话 and 发现问题 per month of the year, to the period end."""
-    cols = [Col("月份"), Col(total_label("talks")), Col("发现问题（个）")]
+    std = report.std
+    cols = [Col("月份"), Col(total_label(std, "talks")), Col("发现问题（个）")]
     rows = [[f"{t['month']}月", t["talks"], t["problems"]] for t in report.trend]
     chart = Chart("trend", f"{report.period.year}年各月个别谈话和发现问题", 0, (1, 2), 0, len(rows) - 1)
     span = f"{report.period.year}年1—{report.period.end.month}月"
@@ -74,14 +68,15 @@ def trend(report: Report) -> Table:
 
 def problems(report: Report) -> Table:
     """表11: every problem counted, with where it came from."""
+    std = report.std
     df = report.detail.problems.sort_values(["found", "term", "round", "problem_id"], kind="stable")
     has_deadline = "deadline" in df and df["deadline"].notna().any()
-    cols = [Col("序号"), Col(_h("problems", "problem_id")), Col(h("round_info", "term")), Col(h("round_info", "round")),
-            Col(_h("problems", "group")), Col(_h("problems", "org")),
-            Col(_h("problems", "category"), wrap=True), Col(_h("problems", "found")),
-            Col(_h("problems", "fixed_on_spot")), Col("整改状态（填报）"),
-            Col(_h("problems", "rectified_on")), Col("期末整改状态")]
-    cols += [Col(_h("problems", "deadline"))] if has_deadline else []
+    cols = [Col("序号"), Col(h(std, "problems", "problem_id")), Col(h(std, "round_info", "term")), Col(h(std, "round_info", "round")),
+            Col(h(std, "problems", "group")), Col(h(std, "problems", "org")),
+            Col(h(std, "problems", "category"), wrap=True), Col(h(std, "problems", "found")),
+            Col(h(std, "problems", "fixed_on_spot")), Col("整改状态（填报）"),
+            Col(h(std, "problems", "rectified_on")), Col("期末整改状态")]
+    cols += [Col(h(std, "problems", "deadline"))] if has_deadline else []
     cols += [Col(SOURCE, wrap=True), Col(ROW)] + _month_col(report)
     c = {k: cell_list(df[k]) for k in ("problem_id", "term", "round", "group", "org", "category", "found",
                                        "fixed_on_spot", "status", "rectified_on", "status_at_end",
@@ -102,21 +97,22 @@ def problems(report: Report) -> Table:
 
 def orgs(report: Report) -> Table:
     """表12: every (round, organisation) counted in 巡察党组织."""
+    std = report.std
     df = report.detail.orgs.sort_values(["start", "term", "round", "group"], kind="stable")
     category = dict(zip(report.coverage.units["name"], report.coverage.units["category"],
                         strict=True))
-    counting = set(standard().coverage_round_types)
-    cols = [Col("序号"), Col(h("round_info", "term")), Col(h("round_info", "round")), Col(_h("round_orgs", "group")), Col(h("round_info", "type")),
-            Col(_h("round_orgs", "org")), Col(_h("round_orgs", "category")),
-            Col(_h("round_orgs", "start")), Col(_h("round_orgs", "end")),
-            Col(_h("round_orgs", "grade")), Col("计入全覆盖"), Col(SOURCE, wrap=True),
+    counting = set(std.coverage_round_types)
+    cols = [Col("序号"), Col(h(std, "round_info", "term")), Col(h(std, "round_info", "round")), Col(h(std, "round_orgs", "group")), Col(h(std, "round_info", "type")),
+            Col(h(std, "round_orgs", "org")), Col(h(std, "round_orgs", "category")),
+            Col(h(std, "round_orgs", "start")), Col(h(std, "round_orgs", "end")),
+            Col(h(std, "round_orgs", "grade")), Col("计入全覆盖"), Col(SOURCE, wrap=True),
             Col(ROW)] + _month_col(report)
     c = {k: cell_list(df[k]) for k in ("term", "round", "group", "type", "org", "start", "end", "grade",
                                        "source_file", "source_row")}
     columns = [range(1, len(df) + 1), c["term"], c["round"], c["group"], c["type"], c["org"],
                [category.get(o, "") for o in c["org"]], c["start"], _or_blank(c["end"]),
                [g if isinstance(g, str) else "" for g in c["grade"]],
-               [_yes(t in counting) for t in c["type"]], c["source_file"], c["source_row"]]
+               [yes_no(std, t in counting) for t in c["type"]], c["source_file"], c["source_row"]]
     rows = [list(row) for row in zip(*columns, *_month_flags(report, c["start"]))]
     return Table("巡察对象明细", f"表12 {report.period.label}巡察党组织明细"
                  f"{_scope(report, df, 'start', '个')}", cols, rows)
@@ -126,11 +122,12 @@ def orgs(report: Report) -> Table:
 
 def workload(report: Report) -> Table:
     """表13: every 工作量 row counted, and their sum."""
+    std = report.std
     df = report.detail.work.sort_values(["date", "term", "round", "group"], kind="stable")
-    keys = work_keys()
-    cols = [Col("序号"), Col(h("round_info", "term")), Col(h("round_info", "round")), Col(_h("workload", "group")),
-            Col(_h("workload", "org")), Col(_h("workload", "date"))]
-    cols += [Col(_h("workload", k)) for k in keys] + [Col(SOURCE, wrap=True), Col(ROW)]
+    keys = work_keys(report.std)
+    cols = [Col("序号"), Col(h(std, "round_info", "term")), Col(h(std, "round_info", "round")), Col(h(std, "workload", "group")),
+            Col(h(std, "workload", "org")), Col(h(std, "workload", "date"))]
+    cols += [Col(h(std, "workload", k)) for k in keys] + [Col(SOURCE, wrap=True), Col(ROW)]
     cols += _month_col(report)
     c = {k: cell_list(df[k]) for k in ("term", "round", "group", "org", "date", "source_file", "source_row")}
     columns = [range(1, len(df) + 1), c["term"], c["round"], c["group"],
@@ -149,17 +146,18 @@ def workload(report: Report) -> Table:
 
 def coverage_units(report: Report) -> Table:
     """表14: every registry unit: in force at the period end, inspected in the term, first visit."""
+    std = report.std
     cov = report.coverage
-    reg = standard().sheet("units")
+    reg = std.sheet("units")
     cols = [Col("序号"), Col(reg.header("name")), Col(reg.header("category")),
             Col(reg.header("township")), Col(reg.header("added")), Col(reg.header("removed")),
-            Col("期末在册"), Col("本届已巡察"), Col("首次巡察"), Col(h("round_orgs", "start"))]
+            Col("期末在册"), Col("本届已巡察"), Col("首次巡察"), Col(h(std, "round_orgs", "start"))]
     rows = []
     for i, u in enumerate(cov.units.itertuples(index=False), start=1):
         first = (f"{u.first_term}第{int(u.first_round)}轮 {u.first_group}" if u.inspected else "")
         rows.append([i, u.name, u.category, u.township if isinstance(u.township, str) else "",
-                     to_date(u.added) or "", to_date(u.removed) or "", _yes(u.in_force),
-                     _yes(u.inspected), first, (to_date(u.first_start) or "") if u.inspected else ""])
+                     to_date(u.added) or "", to_date(u.removed) or "", yes_no(std, u.in_force),
+                     yes_no(std, u.inspected), first, (to_date(u.first_start) or "") if u.inspected else ""])
     term = f"{cov.term}，" if cov.term else ""
     return Table("全覆盖明细", f"表14 {report.period.label}巡察对象名册覆盖明细（{term}截至"
                  f"{cn_date(cov.as_of)}）",
@@ -170,13 +168,14 @@ def coverage_units(report: Report) -> Table:
 
 def overdue(report: Report) -> Table | None:
     """表15: problems whose 整改时限 passed by the period end, not rectified then."""
+    std = report.std
     if report.overdue is None:
         return None
-    cols = [Col("序号"), Col(_h("problems", "problem_id")), Col(h("round_info", "term")), Col(h("round_info", "round")),
-            Col(_h("problems", "group")), Col(_h("problems", "org")),
-            Col(_h("problems", "category"), wrap=True), Col(_h("problems", "found")),
-            Col(_h("problems", "deadline")), Col("整改状态（填报）"),
-            Col(_h("problems", "rectified_on")), Col(SOURCE, wrap=True), Col(ROW)]
+    cols = [Col("序号"), Col(h(std, "problems", "problem_id")), Col(h(std, "round_info", "term")), Col(h(std, "round_info", "round")),
+            Col(h(std, "problems", "group")), Col(h(std, "problems", "org")),
+            Col(h(std, "problems", "category"), wrap=True), Col(h(std, "problems", "found")),
+            Col(h(std, "problems", "deadline")), Col("整改状态（填报）"),
+            Col(h(std, "problems", "rectified_on")), Col(SOURCE, wrap=True), Col(ROW)]
     rows = [[i, r.problem_id, r.term, int(r.round), r.group, r.org, r.category, to_date(r.found),
              to_date(r.deadline), r.status, to_date(r.rectified_on) or "", r.source_file,
              int(r.source_row)] for i, r in enumerate(report.overdue.itertuples(index=False), 1)]

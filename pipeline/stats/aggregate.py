@@ -14,23 +14,21 @@ not missing data).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..jobs import Background, waiting
 from .coverage import Coverage, compute_coverage
 from .figures import Figures, period_figures
 from ..model import Dataset, SourceFile
 from ..periods import Period
 from .rounds import RoundSummary, summaries_from_frames
-from .selection import Frames, rectified_value, stamp
-from ..standard import standard
+from .office import OfficeRows, office_rows
+from .selection import Frames, stamp
+from ..standard import Standard
 
 SCHEMA_VERSION = 1
-# From this many workbooks the round summaries (about half of build_report) are computed
-# in a forked child beside the period figures (pipeline/background.py; Linux only).
-PARALLEL_ROUNDS_FILES = 200
 # Items of the registry's optional 基本情况 sheet used in titles (workbook standard §3).
 INFO_COUNTY, INFO_COMPILER = "县名", "编制单位"
 
@@ -54,6 +52,8 @@ class Report:
     overdue: pd.DataFrame | None  # None when no 整改时限 was filled anywhere
     sources: list[SourceFile]
     excluded: list[str]
+    office: OfficeRows  # the office's own rows of the period (summary draft only)
+    std: Standard = field(repr=False)  # the standard the figures follow: labels for the renderers
     metrics: dict = field(default_factory=dict)
 
     @property
@@ -86,7 +86,7 @@ def _overdue(frames: Frames, end: dt.date) -> pd.DataFrame | None:
     probs = frames.problems
     if "deadline" not in probs or probs["deadline"].isna().all():
         return None
-    done = (probs["status"] == rectified_value()) & (probs["rectified_on"] <= stamp(end))
+    done = (probs["status"] == frames.std.rectified_status) & (probs["rectified_on"] <= stamp(end))
     late = (probs["found"] <= stamp(end)) & (probs["deadline"] < stamp(end)) & ~done
     return probs[late].sort_values(["deadline", "term", "round"])
 
@@ -102,26 +102,30 @@ def _twins(frames: Frames, period: Period, term: str, today: dt.date) -> tuple:
     return previous, period_figures(frames, prev_ytd_period, term, today)
 
 
-def build_report(ds: Dataset, period: Period, today: dt.date | None = None) -> Report:
-    """All figures of ``period``. ``today`` ends in-progress rounds (default: today)."""
+def build_report(ds: Dataset, std: Standard, period: Period, today: dt.date | None = None,
+                 frames: Frames | None = None,
+                 round_summaries: Callable[[], list[RoundSummary]] | None = None) -> Report:
+    """All figures of ``period``. ``today`` ends in-progress rounds (default: today).
+
+    ``frames`` (default: made from ``ds``) and ``round_summaries`` (default: computed
+    here, from the frames, as of the period end) let the caller compute the whole-round
+    summaries elsewhere, e.g. in another process, while this computes the rest.
+    """
     today = today or dt.date.today()
-    frames = Frames.from_dataset(ds)
-    summaries = Background(summaries_from_frames, frames, period.end,
-                           parallel=len(ds.sources) >= PARALLEL_ROUNDS_FILES)
-    with waiting(summaries):
-        coverage = compute_coverage(frames, period.end)
-        term = coverage.term
-        main = period_figures(frames, period, term, today)
-        ytd = period_figures(frames, period.year_to_date(), term, today) \
-            if period.kind == "monthly" else None
-        previous, previous_ytd = _twins(frames, period, term, today)
-        rounds = [r for r in summaries.result() if r.active_in(period.start, period.end, today)]
+    frames = frames if frames is not None else Frames.from_dataset(ds, std)
+    coverage = compute_coverage(frames, period.end)
+    term = coverage.term
+    main = period_figures(frames, period, term, today)
+    ytd = period_figures(frames, period.year_to_date(), term, today) if period.kind == "monthly" else None
+    previous, previous_ytd = _twins(frames, period, term, today)
+    summaries = round_summaries() if round_summaries else summaries_from_frames(frames, period.end)
+    rounds = [r for r in summaries if r.active_in(period.start, period.end, today)]
     report = Report(
-        period=period, county=_info(ds, INFO_COUNTY, standard().default_county),
+        period=period, county=_info(ds, INFO_COUNTY, std.default_county),
         compiler=_info(ds, INFO_COMPILER, ""), compiled_on=today, term=term, main=main, ytd=ytd,
         previous=previous, previous_ytd=previous_ytd, rounds=rounds, coverage=coverage,
         trend=_trend(frames, period), overdue=_overdue(frames, period.end),
-        sources=list(ds.sources), excluded=list(ds.excluded))
+        sources=list(ds.sources), excluded=list(ds.excluded), office=office_rows(ds, period, std), std=std)
     report.metrics = build_metrics(report)
     return report
 

@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .selection import Frames, dated_between, stamp, to_date
-from ..standard import standard
 
 
 @dataclass(frozen=True)
@@ -91,7 +90,7 @@ def in_force(units: pd.DataFrame, day: dt.date) -> pd.Series:
 def counting_visits(frames: Frames, start: dt.date | None, as_of: dt.date) -> pd.DataFrame:
     """巡察对象 rows that count toward coverage, dated from ``start`` to ``as_of``."""
     orgs = frames.round_orgs
-    orgs = orgs[orgs["type"].isin(standard().coverage_round_types)]
+    orgs = orgs[orgs["type"].isin(frames.std.coverage_round_types)]
     if start is None:
         return orgs.iloc[0:0]
     return dated_between(orgs, "start", start, as_of).sort_values(["start", "term", "round"])
@@ -115,10 +114,10 @@ def compute_coverage(frames: Frames, as_of: dt.date) -> Coverage:
     term, start, end = found if found else ("", None, None)
     units = _unit_table(frames, counting_visits(frames, start, as_of), as_of)
     live = units[units["in_force"]]
-    categories = standard().enum_values("org_category")
+    categories = frames.std.enum_values("org_category")
     by_category = {c: _tally(live[live["category"] == c]) for c in categories}
     families = {fam["id"]: _tally(live[live["category"].isin(fam["members"])])
-                for fam in standard().families()}
+                for fam in frames.std.families()}
     return Coverage(
         as_of=as_of, term=term, term_start=start, term_end=end, families=families,
         by_category=by_category, uninspected=list(live.loc[~live["inspected"], "name"]),

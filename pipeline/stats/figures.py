@@ -18,20 +18,23 @@ import pandas as pd
 
 from ..periods import Period
 from .rounds import span_overlaps
-from .selection import (Frames, group_sort_key, rectified_value, stamp, statuses, to_date,
-                        work_keys, yes_value)
-from ..standard import standard
+from .selection import Frames, group_sort_key, stamp, statuses, to_date, work_keys, yes_value
+from ..standard import Standard
 
 GROUP_KEY = ["term", "round", "group"]
-GROUP_FIGURES = ["orgs_inspected", *work_keys(), "problems", "problems_fixed_on_spot",
-                 "problems_rectified", "clues", "clue_cadres", "clue_others"]
+
+
+def group_figures(std: Standard) -> list[str]:
+    """Keys of the figures counted per (round, group), in order."""
+    return ["orgs_inspected", *work_keys(std), "problems", "problems_fixed_on_spot",
+            "problems_rectified", "clues", "clue_cadres", "clue_others"]
 # Label (not an enum value) for clues whose 移交单位 is blank.
 BLANK_TRANSFER = "未填移交单位"
 
 
-def totals_keys() -> list[str]:
+def totals_keys(std: Standard) -> list[str]:
     """Keys of metrics.json ``totals``, in order."""
-    return ["rounds", "groups", *GROUP_FIGURES]
+    return ["rounds", "groups", *group_figures(std)]
 
 
 @dataclass
@@ -74,48 +77,48 @@ def count_active(spans: pd.DataFrame, period: Period, today: dt.date) -> int:
                for s, e in spans[["start", "end"]].itertuples(index=False))
 
 
-def with_status_at_end(problems: pd.DataFrame, end: dt.date) -> pd.DataFrame:
+def with_status_at_end(problems: pd.DataFrame, end: dt.date, std: Standard) -> pd.DataFrame:
     """Add ``rectified`` (已整改 by ``end``) and ``status_at_end``.
 
     A problem recorded 已整改 with a later 整改完成日期 was still being rectified at ``end``,
     so it counts as 整改中 then (the middle status of the standard).
     """
-    done = rectified_value()
+    done = std.rectified_status
     rectified = (problems["status"] == done) & (problems["rectified_on"] <= stamp(end))
     later = (problems["status"] == done) & ~rectified
-    status = problems["status"].astype(object).where(~later, statuses()[1])
+    status = problems["status"].astype(object).where(~later, statuses(std)[1])
     return problems.assign(rectified=rectified.astype(bool), status_at_end=status)
 
 
-def _categories(problems: pd.DataFrame, term: str) -> list[str]:
+def _categories(problems: pd.DataFrame, term: str, std: Standard) -> list[str]:
     """Taxonomy of the term, then any other category found in the rows."""
-    cats = list(standard().taxonomy_for_term(term).categories)
-    extra = [c for c in standard().all_problem_categories()
+    cats = list(std.taxonomy_for_term(term).categories)
+    extra = [c for c in std.all_problem_categories()
              if c not in cats and (problems["category"] == c).any()]
     return cats + extra + sorted(set(problems["category"]) - set(cats) - set(extra))
 
 
-def _category_rows(problems: pd.DataFrame, term: str) -> list[dict]:
+def _category_rows(problems: pd.DataFrame, term: str, std: Standard) -> list[dict]:
     rows = []
-    for cat in _categories(problems, term):
+    for cat in _categories(problems, term, std):
         sub = problems[problems["category"] == cat]
-        rows.append(_problem_row(cat, sub))
+        rows.append(_problem_row(cat, sub, std))
     return rows
 
 
-def _problem_row(label: str, sub: pd.DataFrame) -> dict:
+def _problem_row(label: str, sub: pd.DataFrame, std: Standard) -> dict:
     """problems, fixed_on_spot, rectified, rate and one count per status, for some problems."""
     row = {"label": label, "problems": len(sub),
-           "fixed_on_spot": int((sub["fixed_on_spot"] == yes_value()).sum()),
+           "fixed_on_spot": int((sub["fixed_on_spot"] == yes_value(std)).sum()),
            "rectified": int(sub["rectified"].sum())}
-    row.update({s: int((sub["status_at_end"] == s).sum()) for s in statuses()})
+    row.update({s: int((sub["status_at_end"] == s).sum()) for s in statuses(std)})
     row["rate"] = row["rectified"] / row["problems"] if row["problems"] else None
     return row
 
 
-def _clue_rows(clues: pd.DataFrame) -> list[dict]:
+def _clue_rows(clues: pd.DataFrame, std: Standard) -> list[dict]:
     """Clue counts per 移交单位 (then blank 移交单位), with 处置情况 counts."""
-    transfers = [*standard().enum_values("transfer_to"), BLANK_TRANSFER]
+    transfers = [*std.enum_values("transfer_to"), BLANK_TRANSFER]
     keyed = clues.assign(_t=clues["transferred_to"].astype(object).where(
         clues["transferred_to"].notna(), BLANK_TRANSFER))
     rows = []
@@ -124,12 +127,12 @@ def _clue_rows(clues: pd.DataFrame) -> list[dict]:
         row = {"label": t, "clues": len(sub), "cadres": int(sub["cadres"].sum()),
                "others": int(sub["others"].sum())}
         row.update({d: int((sub["disposition"] == d).sum())
-                    for d in standard().enum_values("disposition")})
+                    for d in std.enum_values("disposition")})
         rows.append(row)
     return rows
 
 
-def _group_counts(dated: dict) -> dict[tuple, dict]:
+def _group_counts(dated: dict, std: Standard) -> dict[tuple, dict]:
     """The period's figures per (term, round, group): one groupby per sheet."""
     out: dict[tuple, dict] = {}
 
@@ -142,8 +145,8 @@ def _group_counts(dated: dict) -> dict[tuple, dict]:
 
     probs = dated["problems"]
     add(dated["round_orgs"], orgs_inspected=("org", "nunique"))
-    add(dated["workload"], **{k: (k, "sum") for k in work_keys()})
-    add(probs.assign(_fixed=probs["fixed_on_spot"] == yes_value()),
+    add(dated["workload"], **{k: (k, "sum") for k in work_keys(std)})
+    add(probs.assign(_fixed=probs["fixed_on_spot"] == yes_value(std)),
         problems=("group", "size"), problems_fixed_on_spot=("_fixed", "sum"),
         problems_rectified=("rectified", "sum"))
     add(dated["clues"], clues=("group", "size"), clue_cadres=("cadres", "sum"),
@@ -155,59 +158,60 @@ def _group_rows(frames: Frames, period: Period, today: dt.date, dated: dict) -> 
     """Per (round, group): groups active in the period or having rows dated in it."""
     spans = {(r["term"], int(r["round"]), r["group"]): r
              for r in group_spans(frames.round_info).to_dict("records")}
-    counts = _group_counts(dated)
+    counts = _group_counts(dated, frames.std)
     keys = {k for k, r in spans.items() if span_overlaps(to_date(r["start"]), to_date(r["end"]),
                                                        period.start, period.end, today)}
     keys |= set(counts)
     term_rank = frames.term_order
     ordered = sorted(keys, key=lambda k: (term_rank.get(k[0], len(term_rank)), k[0], k[1],
                                           group_sort_key(k[2])))
-    return [_group_row(k, spans.get(k), counts.get(k, {})) for k in ordered]
+    return [_group_row(k, spans.get(k), counts.get(k, {}), frames.std) for k in ordered]
 
 
-def _group_row(key: tuple, info: dict | None, counts: dict) -> dict:
+def _group_row(key: tuple, info: dict | None, counts: dict, std: Standard) -> dict:
     info = info or {}
     leader = info.get("leader")
     row = {"term": key[0], "round": key[1], "group": key[2], "type": info.get("type") or "",
            "leader": leader if isinstance(leader, str) else "",
            "start": to_date(info.get("start")), "end": to_date(info.get("end"))}
-    row.update({k: int(counts.get(k, 0)) for k in GROUP_FIGURES})
+    row.update({k: int(counts.get(k, 0)) for k in group_figures(std)})
     return row
 
 
 def period_figures(frames: Frames, period: Period, term: str, today: dt.date) -> Figures:
     """Count everything of ``period``; ``term`` picks the problem taxonomy shown first."""
+    std = frames.std
     dated = {s: frames.dated(s, period.start, period.end)
              for s in ("round_orgs", "workload", "problems", "clues")}
-    dated["problems"] = with_status_at_end(dated["problems"], period.end)
+    dated["problems"] = with_status_at_end(dated["problems"], period.end, std)
     probs, clues, orgs, work = (dated[s] for s in ("problems", "clues", "round_orgs", "workload"))
     totals = {
         "rounds": count_active(round_spans(frames.round_info), period, today),
         "groups": count_active(group_spans(frames.round_info), period, today),
         "orgs_inspected": len(orgs.drop_duplicates(["term", "round", "org"])),
-        **{k: int(work[k].sum()) for k in work_keys()},
+        **{k: int(work[k].sum()) for k in work_keys(std)},
         "problems": len(probs),
-        "problems_fixed_on_spot": int((probs["fixed_on_spot"] == yes_value()).sum()),
+        "problems_fixed_on_spot": int((probs["fixed_on_spot"] == yes_value(std)).sum()),
         "problems_rectified": int(probs["rectified"].sum()),
         "clues": len(clues), "clue_cadres": int(clues["cadres"].sum()),
         "clue_others": int(clues["others"].sum()),
     }
-    cat_rows = _category_rows(probs, term)
+    cat_rows = _category_rows(probs, term, std)
     graded = orgs["grade"].value_counts()
     return Figures(
         period=period, totals=totals,
         problems_by_category={r["label"]: r["problems"] for r in cat_rows},
         category_rows=cat_rows,
-        problems_by_status={s: int((probs["status_at_end"] == s).sum()) for s in statuses()},
+        problems_by_status={s: int((probs["status_at_end"] == s).sum()) for s in statuses(std)},
         clues_by_disposition={d: int((clues["disposition"] == d).sum())
-                              for d in standard().enum_values("disposition")},
-        clues_by_transfer=_clue_rows(clues),
-        ecology_grades={g: int(graded.get(g, 0)) for g in standard().enum_values("grade")},
+                              for d in std.enum_values("disposition")},
+        clues_by_transfer=_clue_rows(clues, std),
+        ecology_grades={g: int(graded.get(g, 0)) for g in std.enum_values("grade")},
         ungraded=int(orgs["grade"].isna().sum()),
         group_rows=_group_rows(frames, period, today, dated),
         problems=probs, orgs=orgs, work=work)
 
 
-def total_problem_row(figures: Figures, label: str) -> dict:
+def total_problem_row(figures: Figures, label: str, std: Standard) -> dict:
     """The 合计 row of the problem-category table."""
-    return _problem_row(label, figures.problems)
+    return _problem_row(label, figures.problems, std)

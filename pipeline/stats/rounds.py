@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 
 
 from ..model import Dataset
-from .selection import Frames, group_sort_key, rectified_value, work_keys, yes_value
-from ..standard import standard
+from .selection import Frames, group_sort_key, work_keys, yes_value
+from ..standard import Standard
 
 
 @dataclass
@@ -100,7 +100,7 @@ def _orgs(frames: Frames, rows: list[dict]) -> list[tuple[str, str]]:
     pairs: dict[str, str] = {}
     for row in rows:
         pairs.setdefault(row["org"], registry_cat.get(row["org"]) or row.get("category") or "")
-    rank = {c: i for i, c in enumerate(standard().enum_values("org_category"))}
+    rank = {c: i for i, c in enumerate(frames.std.enum_values("org_category"))}
     return sorted(pairs.items(), key=lambda p: (rank.get(p[1], len(rank)), order.get(p[0], 0)))
 
 
@@ -116,7 +116,7 @@ def _villages(frames: Frames, orgs: list[tuple[str, str]]) -> dict[str, list[str
     township = frames.registry_township
     out: dict[str, list[str]] = {}
     for name, cat in orgs:
-        if standard().family_of(cat) == "village":
+        if frames.std.family_of(cat) == "village":
             out.setdefault(township.get(name) or "", []).append(name)
     return out
 
@@ -127,26 +127,27 @@ def _counts(values, order) -> dict[str, int]:
     return {v: counts[v] for v in order if counts[v]}
 
 
-def _problem_figures(problems: list[dict], term: str, as_of: dt.date) -> dict:
+def _problem_figures(problems: list[dict], term: str, as_of: dt.date, std: Standard) -> dict:
     counts = Counter(p["category"] for p in problems)
-    by_cat = {c: counts[c] for c in standard().taxonomy_for_term(term).categories}
+    by_cat = {c: counts[c] for c in std.taxonomy_for_term(term).categories}
     by_cat.update({c: n for c, n in counts.items() if c not in by_cat})
-    done = rectified_value()
+    done = std.rectified_status
     return {"problems": len(problems), "problems_by_category": by_cat,
-            "fixed_on_spot": sum(p["fixed_on_spot"] == yes_value() for p in problems),
+            "fixed_on_spot": sum(p["fixed_on_spot"] == yes_value(std) for p in problems),
             "rectified": sum(p["status"] == done and p["rectified_on"] is not None
                              and p["rectified_on"] <= as_of for p in problems)}
 
 
-def _clue_figures(clues: list[dict]) -> dict:
+def _clue_figures(clues: list[dict], std: Standard) -> dict:
     return {"clues": len(clues), "clue_cadres": sum(c["cadres"] for c in clues),
             "clue_others": sum(c["others"] for c in clues),
             "clues_by_transfer": _counts((c["transferred_to"] for c in clues),
-                                         standard().enum_values("transfer_to"))}
+                                         std.enum_values("transfer_to"))}
 
 
 def _summary(frames: Frames, key: tuple[str, int], as_of: dt.date) -> RoundSummary:
     """Summarise one round from its 轮次信息 rows (one per group) and its other rows."""
+    std = frames.std
     recs = frames.round_records
     info = sorted(recs["round_info"][key], key=lambda r: (r["start"] or dt.date.max,
                                                           group_sort_key(r["group"])))
@@ -161,14 +162,14 @@ def _summary(frames: Frames, key: tuple[str, int], as_of: dt.date) -> RoundSumma
         start=_earliest(r["start"] for r in info), end=end,
         in_progress=end is None or end > as_of, as_of=as_of, orgs=orgs,
         orgs_by_category=_by_category(orgs), villages_by_township=_villages(frames, orgs),
-        work={k: sum(w[k] for w in rows["workload"]) for k in work_keys()},
-        **_problem_figures(rows["problems"], key[0], as_of), **_clue_figures(rows["clues"]),
-        grades=_counts((o["grade"] for o in rows["round_orgs"]), standard().enum_values("grade")),
+        work={k: sum(w[k] for w in rows["workload"]) for k in work_keys(std)},
+        **_problem_figures(rows["problems"], key[0], as_of, std), **_clue_figures(rows["clues"], std),
+        grades=_counts((o["grade"] for o in rows["round_orgs"]), std.enum_values("grade")),
         report_leading_group=_earliest(r["report_leading_group"] for r in info),
         report_secretary=_earliest(r["report_secretary"] for r in info),
         feedback_start=_earliest(r["feedback"] for r in info),
         feedback_end=_latest(r["feedback"] for r in info),
-        counts_toward_coverage=any(t in standard().coverage_round_types for t in types),
+        counts_toward_coverage=any(t in std.coverage_round_types for t in types),
         sources=sorted({r["source_file"] for r in info}))
 
 
@@ -181,7 +182,7 @@ def summaries_from_frames(frames: Frames, as_of: dt.date,
     return [_summary(frames, k, as_of) for k in wanted]
 
 
-def round_summaries(ds: Dataset, today: dt.date | None = None,
+def round_summaries(ds: Dataset, std: Standard, today: dt.date | None = None,
                     as_of: dt.date | None = None) -> list[RoundSummary]:
     """Every round of the dataset, ordered by (term, round).
 
@@ -189,4 +190,4 @@ def round_summaries(ds: Dataset, today: dt.date | None = None,
     the statistics pass the period end so a period's figures never change later.
     """
     today = today or dt.date.today()
-    return summaries_from_frames(Frames.from_dataset(ds), as_of or today)
+    return summaries_from_frames(Frames.from_dataset(ds, std), as_of or today)

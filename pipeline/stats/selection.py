@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import pandas as pd
 
 from ..model import Dataset
-from ..standard import standard
+from ..standard import Standard
 
 PROVENANCE = ("source_file", "source_sheet", "source_row")
 ROUND_SHEETS = ("round_orgs", "workload", "problems", "clues")
@@ -28,24 +28,19 @@ CLUE_COLUMNS_KEPT = ("group", "org", "found", "cadres", "others", "transferred_t
 _SHEETS = ("terms", "units", "round_info", *ROUND_SHEETS)
 
 
-def work_keys() -> tuple[str, ...]:
+def work_keys(std: Standard) -> tuple[str, ...]:
     """Ids of the 工作量 count columns (visits_received … field_visits), in sheet order."""
-    return tuple(c.id for c in standard().sheet("workload").columns if c.type == "count")
+    return tuple(c.id for c in std.sheet("workload").columns if c.type == "count")
 
 
-def yes_value() -> str:
+def yes_value(std: Standard) -> str:
     """The 立行立改 value meaning yes (the yes_no enumeration lists yes first)."""
-    return standard().enum_values("yes_no")[0]
+    return std.enum_values("yes_no")[0]
 
 
-def statuses() -> tuple[str, ...]:
+def statuses(std: Standard) -> tuple[str, ...]:
     """整改状态 values; the standard lists them from not started to done."""
-    return standard().enum_values("rectification_status")
-
-
-def rectified_value() -> str:
-    """The 整改状态 value meaning rectified (``rules.toml`` [problems])."""
-    return standard().rectified_status
+    return std.enum_values("rectification_status")
 
 
 def to_date(value) -> dt.date | None:
@@ -66,13 +61,13 @@ def dated_between(df: pd.DataFrame, column: str, start: dt.date, end: dt.date) -
     return df[(dates >= stamp(start)) & (dates <= stamp(end))]
 
 
-def _empty(sheet_id: str) -> pd.DataFrame:
+def _empty(sheet_id: str, std: Standard) -> pd.DataFrame:
     """An empty frame with the columns a loaded sheet would have."""
-    cols = [c.id for c in standard().sheet(sheet_id).columns] + list(PROVENANCE)
+    cols = [c.id for c in std.sheet(sheet_id).columns] + list(PROVENANCE)
     if sheet_id in ROUND_SHEETS:
         cols += ["term", "round"]
     frame = pd.DataFrame({c: pd.Series([], dtype=object) for c in cols})
-    for col in standard().sheet(sheet_id).columns:
+    for col in std.sheet(sheet_id).columns:
         if col.type == "date":
             frame[col.id] = pd.Series([], dtype="datetime64[us]")
         elif col.type in ("count", "year"):
@@ -80,12 +75,12 @@ def _empty(sheet_id: str) -> pd.DataFrame:
     return frame
 
 
-def _clean(ds: Dataset, sheet_id: str) -> pd.DataFrame:
+def _clean(ds: Dataset, sheet_id: str, std: Standard) -> pd.DataFrame:
     """A copy of one typed frame, without confidential columns, enum blanks defaulted."""
     frame = ds.tables.get(sheet_id)
     if frame is None or frame.empty:
-        frame = _empty(sheet_id)
-    sheet = standard().sheet(sheet_id)
+        frame = _empty(sheet_id, std)
+    sheet = std.sheet(sheet_id)
     frame = frame.drop(columns=[c.id for c in sheet.columns if c.confidential and c.id in frame])
     if sheet_id == "clues":
         frame = frame[[c for c in CLUE_COLUMNS_KEPT if c in frame]]
@@ -140,9 +135,9 @@ def _round_types(round_orgs: pd.DataFrame, round_info: pd.DataFrame) -> pd.Serie
         index=round_orgs.index, dtype=object)
 
 
-def _summary_columns(sheet_id: str) -> tuple[str, ...] | None:
+def _summary_columns(sheet_id: str, std: Standard) -> tuple[str, ...] | None:
     """Columns of a round sheet that the whole-round summaries (rounds.py) read; None: all."""
-    return {"round_orgs": ("org", "category", "grade"), "workload": work_keys(),
+    return {"round_orgs": ("org", "category", "grade"), "workload": work_keys(std),
             "problems": ("category", "fixed_on_spot", "status", "rectified_on"),
             "clues": ("cadres", "others", "transferred_to")}.get(sheet_id)
 
@@ -158,14 +153,15 @@ class Frames:
     workload: pd.DataFrame
     problems: pd.DataFrame
     clues: pd.DataFrame
+    std: Standard = field(repr=False)  # the standard the frames follow (labels, enumerations)
 
     @classmethod
-    def from_dataset(cls, ds: Dataset) -> Frames:
+    def from_dataset(cls, ds: Dataset, std: Standard) -> Frames:
         """Clean every sheet the statistics need."""
-        t = {sheet_id: _clean(ds, sheet_id) for sheet_id in _SHEETS}
+        t = {sheet_id: _clean(ds, sheet_id, std) for sheet_id in _SHEETS}
         t["round_info"] = t["round_info"].drop_duplicates(["term", "round", "group"])
         t["round_orgs"]["type"] = _round_types(t["round_orgs"], t["round_info"])
-        return cls(**t)
+        return cls(**t, std=std)
 
     @cached_property
     def round_records(self) -> dict[str, dict[tuple[str, int], list[dict]]]:
@@ -177,7 +173,7 @@ class Frames:
         out: dict[str, dict[tuple[str, int], list[dict]]] = {}
         for sheet_id in ("round_info", *ROUND_SHEETS):
             frame = getattr(self, sheet_id)
-            wanted = _summary_columns(sheet_id)
+            wanted = _summary_columns(sheet_id, self.std)
             if wanted is not None:  # the big sheets: only what the summaries read
                 frame = frame[["term", "round", *(c for c in wanted if c in frame.columns)]]
             split: dict[tuple[str, int], list[dict]] = {}
