@@ -1,8 +1,8 @@
 """Validation: raw reads -> typed frames and every finding about them.
 
-``load`` runs ``normalise`` per chunk of files (in worker processes when
-there are many) and ``check`` once on the combined frames. Order matters:
-cells are converted first (unparseable cells reported once,
+``load`` converts each chunk of files to typed frames (``normalize.typed_frames``,
+in worker processes when there are many) and runs ``check`` once on the combined
+frames. Order matters: cells are converted first (unparseable cells reported once,
 by ``normalize``); blank 巡察组 cells inherit their file's only group; each
 round row gets its 届次/轮次; then pandera checks every sheet
 (``checks_rows``), then the cross-sheet and cross-workbook checks
@@ -16,7 +16,7 @@ import pandas as pd
 from .cross import cross_findings
 from .rows import row_findings
 from ..model import Finding
-from ..read.normalize import attach_rounds, inherit_group, raw_frames, typed_frames
+from ..read.normalize import attach_rounds, inherit_group
 from ..read.workbook import FileRead
 
 # Every finding code, with its meaning (for maintainers; users read the messages).
@@ -78,11 +78,6 @@ FINDING_CODES = {
 }
 
 
-def normalise(reads: list[FileRead]) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame], list[Finding]]:
-    """Typed frames, blank-cell masks and conversion findings of some files (a chunk or all)."""
-    return typed_frames(raw_frames(reads))
-
-
 def check(frames: dict[str, pd.DataFrame], blanks: dict[str, pd.DataFrame], findings: list[Finding],
           reads: list[FileRead]) -> list[Finding]:
     """Complete the frames of ALL files (groups, terms, rounds) and run every check on them.
@@ -93,8 +88,3 @@ def check(frames: dict[str, pd.DataFrame], blanks: dict[str, pd.DataFrame], find
     attach_rounds(frames)
     return row_findings(frames, blanks, findings) + cross_findings(frames, reads)
 
-
-def validate(reads: list[FileRead]) -> tuple[dict[str, pd.DataFrame], list[Finding]]:
-    """Typed frames (contract in model.py) and the findings of every check, in one process."""
-    frames, blanks, findings = normalise(reads)
-    return frames, findings + check(frames, blanks, findings, reads)

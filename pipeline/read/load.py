@@ -63,7 +63,7 @@ def _load_chunk(jobs: list[Job], on_file=None) -> _Part:
             reads.append(read_file(Path(path), rel))
             if on_file is not None:
                 on_file()
-        frames, blanks, findings = typed_frames(raw_frames(reads))  # validate.normalise, without pandera
+        frames, blanks, findings = typed_frames(raw_frames(reads))  # conversion only; pandera checks run once, later
     for fr in reads:
         for sheet in fr.sheets:
             sheet.columns = {}  # now in the frames; not sent back across processes

@@ -27,13 +27,6 @@ def _yes(flag: bool) -> str:
     return YES if flag else NO
 
 
-def _in_month(report: Report, day) -> list:
-    """The 计入本月 cell for monthly reports, nothing for annual ones."""
-    if report.ytd is None:
-        return []
-    return [_yes(report.period.contains(to_date(day)))]
-
-
 def _or_blank(days: list) -> list:
     return [d if d is not None else "" for d in days]
 
