@@ -18,14 +18,6 @@ IN_MONTH = "计入本月"
 GROUP_LEVEL = "（巡察组整体）"
 
 
-def _in_month(report: Report, day) -> list:
-    """The 计入本月 cell for monthly reports, nothing for annual ones."""
-    std = report.std
-    if report.ytd is None:
-        return []
-    return [yes_no(std, report.period.contains(to_date(day)))]
-
-
 def _or_blank(days: list) -> list:
     return [d if d is not None else "" for d in days]
 

@@ -51,10 +51,6 @@ class RoundSummary:
     def key(self) -> tuple[str, int]:
         return (self.term, self.round)
 
-    def in_progress_at(self, day: dt.date) -> bool:
-        """Whether the round had not ended by ``day``."""
-        return self.end is None or self.end > day
-
     def active_in(self, start: dt.date, end: dt.date, today: dt.date) -> bool:
         """Whether [start of round, end or today] overlaps [start, end]."""
         return span_overlaps(self.start, self.end, start, end, today)

@@ -119,10 +119,6 @@ def records(df: pd.DataFrame) -> list[dict]:
     return [dict(zip(names, row, strict=True)) for row in zip(*columns.values(), strict=True)]
 
 
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, float) and value != value)
-
-
 def _round_types(round_orgs: pd.DataFrame, round_info: pd.DataFrame) -> pd.Series:
     """巡察类型 of each 巡察对象 row: that of the 轮次信息 row of the same file and group."""
     lookup = {(f, g): t for f, g, t in
