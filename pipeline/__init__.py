@@ -3,4 +3,4 @@
 Data flows one way: schemas -> read -> validate -> aggregate -> render.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.1.0"  # the one version number: pyproject.toml reads it (dynamic)

@@ -10,6 +10,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import XunchaError
+
 # The shipped standard: inside the package in an installed wheel (pyproject maps the
 # top-level schemas/ folder there), beside the package in a source checkout.
 _HERE = Path(__file__).resolve().parent
@@ -147,8 +149,12 @@ class Standard:
 
 
 def _load_toml(path: Path) -> dict:
-    with path.open("rb") as fh:
-        return tomllib.load(fh)
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError as exc:  # an incomplete installation, not a bug of the run
+        raise XunchaError(f"找不到填报标准文件：{path}。本程序安装不完整，"
+                          "请在项目文件夹中重新运行 pip install . 安装。") from exc
 
 
 def _column(raw: dict) -> Column:
