@@ -7,6 +7,7 @@ here is Chinese; output survives a GBK console.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -100,10 +101,8 @@ def _say(text: str, stream=None) -> None:
 def _make_console_safe() -> None:
     """Never crash on a console that cannot show a character (e.g. GBK on Windows)."""
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with contextlib.suppress(AttributeError, ValueError):
             stream.reconfigure(errors="replace")
-        except (AttributeError, ValueError):
-            pass
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,8 +15,8 @@ import datetime as dt
 import pytest
 
 from county import A, B, C, county_dataset, write_county
-from pipeline.stats.aggregate import build_report
 from pipeline.periods import annual, monthly
+from pipeline.stats.aggregate import build_report
 from pipeline.stats.rounds import round_summaries
 from shipped import STD
 

@@ -10,10 +10,10 @@ import pytest
 from matplotlib import font_manager
 
 from county import county_dataset
-from pipeline.render import fonts
-from pipeline.stats.aggregate import build_report
 from pipeline.periods import annual, monthly
+from pipeline.render import fonts
 from pipeline.render.charts import write_charts
+from pipeline.stats.aggregate import build_report
 from shipped import STD
 
 TODAY = dt.date(2021, 1, 5)

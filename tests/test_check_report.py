@@ -6,10 +6,16 @@ import openpyxl
 import pytest
 
 import wb
-from pipeline.read.load import drop_invalid, load_dataset
 from pipeline.model import ERROR, WARNING, Dataset, Finding, Skipped
-from pipeline.render.check_report import (FINDING_HEADERS, NO_FINDINGS, SHEET_FINDINGS, SHEET_SUMMARY,
-                                          display_width, write_check_report)
+from pipeline.read.load import drop_invalid, load_dataset
+from pipeline.render.check_report import (
+    FINDING_HEADERS,
+    NO_FINDINGS,
+    SHEET_FINDINGS,
+    SHEET_SUMMARY,
+    display_width,
+    write_check_report,
+)
 from shipped import STD
 
 RND = STD.workbook("round").file

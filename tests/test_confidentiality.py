@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from county import CANARY, county_dataset, write_county
-from pipeline.stats.aggregate import build_report
 from pipeline.cli import main
 from pipeline.periods import annual
+from pipeline.stats.aggregate import build_report
 from shipped import STD
 
 ID_CANARY = "-CANARY-编号-91c4"

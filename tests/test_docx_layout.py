@@ -9,9 +9,19 @@ import pytest
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX, WD_LINE_SPACING
 from docx.oxml.ns import qn
 
-from pipeline.render.docx_layout import (BODY, HEADING1, HEADING2, SUBTITLE, TITLE, Block,
-                                  body_char_spacing_twips, count_markers, parse_blocks,
-                                  to_markdown, write_docx)
+from pipeline.render.docx_layout import (
+    BODY,
+    HEADING1,
+    HEADING2,
+    SUBTITLE,
+    TITLE,
+    Block,
+    body_char_spacing_twips,
+    count_markers,
+    parse_blocks,
+    to_markdown,
+    write_docx,
+)
 
 TEXT = """# 青禾县委巡察办2020年度巡察工作总结
 

@@ -21,8 +21,8 @@ import json
 from pathlib import Path
 
 import pytest
-from county import county_dataset, write_county
 
+from county import county_dataset, write_county
 from pipeline.periods import annual, monthly
 from pipeline.render.metrics import METRICS_NAME, write_metrics
 from pipeline.stats.aggregate import build_report

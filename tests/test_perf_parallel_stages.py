@@ -8,14 +8,14 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from county import county_dataset, write_county
 
 import pipeline.app as app
 import pipeline.read.load as load
-from pipeline.stats.aggregate import build_report
+from county import county_dataset, write_county
 from pipeline.jobs import can_fork
-from pipeline.read.discover import relative_name
 from pipeline.periods import annual, monthly
+from pipeline.read.discover import relative_name
+from pipeline.stats.aggregate import build_report
 from shipped import STD
 
 TODAY = dt.date(2021, 3, 1)

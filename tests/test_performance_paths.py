@@ -16,19 +16,19 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from county import county_dataset, write_county
 from docx import Document
 from docx.enum.text import WD_COLOR_INDEX
 from docx.oxml.ns import qn
 
 import pipeline.render.workbook as rw
+from county import county_dataset, write_county
 from pipeline import app
-from pipeline.stats.aggregate import build_report
-from pipeline.jobs import Background, can_fork, collect
 from pipeline.cli import main
-from pipeline.render.docx_layout import BODY_FONT, BODY_PT, LATIN_FONT, _fast_run, style_run
 from pipeline.errors import EXIT_WRITE_FAILED, OutputError
+from pipeline.jobs import Background, can_fork, collect
 from pipeline.periods import annual, monthly
+from pipeline.render.docx_layout import BODY_FONT, BODY_PT, LATIN_FONT, _fast_run, style_run
+from pipeline.stats.aggregate import build_report
 from pipeline.stats.selection import cell_list
 from shipped import STD
 

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 import wb
-from pipeline.read.load import load_dataset
 from pipeline.model import ERROR, WARNING
+from pipeline.read.load import load_dataset
 from pipeline.read.workbook import norm_label, read_file
 from shipped import STD
 

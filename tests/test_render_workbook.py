@@ -17,10 +17,10 @@ import openpyxl
 import pytest
 
 from county import county_dataset
-from pipeline.stats.aggregate import build_report
 from pipeline.periods import annual, monthly
-from pipeline.render.workbook import header_lines, write_workbook
 from pipeline.render.table_model import display_width
+from pipeline.render.workbook import header_lines, write_workbook
+from pipeline.stats.aggregate import build_report
 from shipped import STD
 
 TODAY = dt.date(2021, 1, 5)

@@ -22,13 +22,23 @@ import pytest
 from docx.oxml.ns import qn
 
 from county import CANARY, _write_workbook, county_dataset, write_county
-from pipeline.stats.aggregate import build_report
-from pipeline.render.docx_layout import MARKER_RE
-from pipeline.read.load import load_dataset
 from pipeline.periods import annual, monthly
-from pipeline.render.summary import (ANNUAL_TEMPLATE, TEMPLATE_DIR, TemplateProblem, change_cn,
-                                     cn_count, cn_number, environment, pct, pct_of, span_cn,
-                                     write_documents)
+from pipeline.read.load import load_dataset
+from pipeline.render.docx_layout import MARKER_RE
+from pipeline.render.summary import (
+    ANNUAL_TEMPLATE,
+    TEMPLATE_DIR,
+    TemplateProblem,
+    change_cn,
+    cn_count,
+    cn_number,
+    environment,
+    pct,
+    pct_of,
+    span_cn,
+    write_documents,
+)
+from pipeline.stats.aggregate import build_report
 from shipped import STD
 
 D = dt.date

@@ -11,11 +11,22 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from pipeline.authoring.blank_forms import (
+    DATA_ROWS,
+    DATE_FORMAT,
+    ERROR_MAX,
+    INSTRUCTIONS_SHEET,
+    LISTS_SHEET,
+    PROMPT_MAX,
+    TITLE_MAX,
+    VERSION_NAME,
+    choices,
+    column_width,
+    display_width,
+    write_templates,
+)
 from pipeline.standard import SCHEMA_DIR, load_standard
 from shipped import STD
-from pipeline.authoring.blank_forms import (DATA_ROWS, DATE_FORMAT, ERROR_MAX, INSTRUCTIONS_SHEET,
-                                LISTS_SHEET, PROMPT_MAX, TITLE_MAX, VERSION_NAME, choices,
-                                column_width, display_width, write_templates)
 
 ROOT = Path(__file__).resolve().parent.parent
 COLUMNS = [(wb.id, sheet.id, col.id) for wb in STD.workbooks

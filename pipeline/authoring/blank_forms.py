@@ -27,8 +27,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from ..output import atomic_path
-from ..render.sheet_conventions import text_width
 from ..periods import MAX_YEAR, MIN_YEAR
+from ..render.sheet_conventions import text_width
 from ..standard import Column, Sheet, Standard, Taxonomy, Workbook
 
 # Template-only sheets: not part of the standard, ignored by the reader.

@@ -105,7 +105,8 @@ def term_checks(frames, std: Standard) -> list[Finding]:
     ok = terms.dropna(subset=["term"])
     dup = ok.duplicated(["source_file", "term"], keep="first").reindex(terms.index, fill_value=False)
     out = _at(frames, std, "terms", dup,
-              "term", "term-duplicate", lambda r: f"{_h(std, 'terms', 'term')}“{r['term']}”重复出现。每个届次只写一行。")
+              "term", "term-duplicate",
+              lambda r: f"{_h(std, 'terms', 'term')}“{r['term']}”重复出现。每个届次只写一行。")
     dated = ok.dropna(subset=["start", "end"]).sort_values("start")
     prev = None
     for idx, row in dated.iterrows():
@@ -155,7 +156,8 @@ def round_info_checks(frames, reads: list[FileRead], std: Standard) -> list[Find
     if not terms.empty:
         unknown = info["term"].notna() & ~info["term"].isin(terms.index)
         out += _at(frames, std, "round_info", unknown, "term", "term-unknown",
-                   lambda r: f"{_h(std, 'round_info', 'term')}“{r['term']}”不在{_registry_name(std)}的“{_s(std, 'terms')}”中"
+                   lambda r: f"{_h(std, 'round_info', 'term')}“{r['term']}”"
+                             f"不在{_registry_name(std)}的“{_s(std, 'terms')}”中"
                              f"（现有：{'、'.join(terms.index)}）。{_hint(r['term'], terms.index)}")
         out += _outside_term(frames, std, terms)
     dup_in_file = info["group"].notna() & info.duplicated(["source_file", "group"], keep="first")
@@ -177,7 +179,8 @@ def _outside_term(frames, std: Standard, terms: pd.DataFrame) -> list[Finding]:
                                               f"{_h(std, 'round_info', 'term')}。")
     out += _at(frames, std, "round_info", info["end"] > end, "end", "round-outside-term",
                lambda r: f"{_h(std, 'round_info', 'end')}晚于“{r['term']}”的{_h(std, 'terms', 'end')}"
-                         f"（{fmt_value(end[r.name])}）。请检查{_h(std, 'round_info', 'end')}或{_h(std, 'round_info', 'term')}。")
+                         f"（{fmt_value(end[r.name])}）。"
+                         f"请检查{_h(std, 'round_info', 'end')}或{_h(std, 'round_info', 'term')}。")
     return out
 
 
@@ -229,7 +232,8 @@ def group_checks(frames, std: Standard) -> list[Finding]:
 
         def message(r, sid=sid):
             groups = "、".join(dict.fromkeys(info.loc[info["source_file"] == r["source_file"], "group"]))
-            return (f"{_h(std, sid, 'group')}“{r['group']}”不在本工作簿的“{_s(std, 'round_info')}”表中（现有：{groups}）。"
+            return (f"{_h(std, sid, 'group')}“{r['group']}”"
+                    f"不在本工作簿的“{_s(std, 'round_info')}”表中（现有：{groups}）。"
                     f"请改为“{_s(std, 'round_info')}”中的名称，或在该表中补充这个组。")
         out += _at(frames, std, sid, bad, "group", "group-not-in-round-info", message)
     return out
@@ -257,7 +261,8 @@ def round_org_checks(frames, std: Standard) -> list[Finding]:
         valid = orgs["category"].isin(std.enum_values("org_category"))
         mismatch = valid & reg_cat.notna() & (orgs["category"] != reg_cat)
         out += _at(frames, std, "round_orgs", mismatch, "category", "category-mismatch",
-                   lambda r: f"{_h(std, 'round_orgs', 'category')}“{r['category']}”与名册不一致（名册为“{reg_cat[r.name]}”）。"
+                   lambda r: f"{_h(std, 'round_orgs', 'category')}“{r['category']}”"
+                             f"与名册不一致（名册为“{reg_cat[r.name]}”）。"
                              "请改为与名册一致，或留空。")
         out += _in_force(frames, std, reg)
     out += _duplicates(frames, std, "round_orgs", ["term", "round", "org"], "org", "org-duplicate-in-round",
@@ -270,10 +275,12 @@ def _in_force(frames, std: Standard, reg: pd.DataFrame) -> list[Finding]:
     removed, added = orgs["org"].map(reg["removed"]), orgs["org"].map(reg["added"])
     out = _at(frames, std, "round_orgs", orgs["start"] > removed, "start", "unit-removed",
                lambda r: f"“{r['org']}”在名册中的{_h(std, 'units', 'removed')}是 {fmt_value(removed[r.name])}，"
-                         f"{_h(std, 'round_orgs', 'start')}晚于该日期。请核对{_h(std, 'round_orgs', 'start')}或名册。", WARNING)
+                         f"{_h(std, 'round_orgs', 'start')}晚于该日期。"
+                         f"请核对{_h(std, 'round_orgs', 'start')}或名册。", WARNING)
     out += _at(frames, std, "round_orgs", orgs["start"] < added, "start", "unit-not-yet-added",
                lambda r: f"“{r['org']}”在名册中的{_h(std, 'units', 'added')}是 {fmt_value(added[r.name])}，"
-                         f"{_h(std, 'round_orgs', 'start')}早于该日期。请核对{_h(std, 'round_orgs', 'start')}或名册。", WARNING)
+                         f"{_h(std, 'round_orgs', 'start')}早于该日期。"
+                         f"请核对{_h(std, 'round_orgs', 'start')}或名册。", WARNING)
     return out
 
 
@@ -326,7 +333,8 @@ def id_checks(frames, std: Standard) -> list[Finding]:
     """问题编号 and 线索编号 unique within (届次, 轮次)."""
     return (_duplicates(frames, std, "problems", ["term", "round", "problem_id"], "problem_id",
                         "problem-id-duplicate",
-                        _h(std, "problems", "problem_id") + "“{v}”在本轮中重复（另见 {first}）。请给每个问题不同的编号。")
+                        _h(std, "problems", "problem_id")
+                        + "“{v}”在本轮中重复（另见 {first}）。请给每个问题不同的编号。")
             + _duplicates(frames, std, "clues", ["term", "round", "clue_id"], "clue_id",
                           "clue-id-duplicate",
                           _h(std, "clues", "clue_id") + "“{v}”在本轮中重复（另见 {first}）。请给每条线索不同的编号。"))
@@ -368,7 +376,7 @@ def date_checks(frames, std: Standard) -> list[Finding]:
         extra = pd.Timedelta(0) if sid == "round_orgs" else slack
         bad = pd.Series((date < start) | (date > end + extra), index=frame.index)
         out += _at(frames, std, sid, bad, col_id, "date-outside-round",
-                   lambda r, s=span: f"日期不在本巡察组的巡察期间（{fmt_value(s.loc[r.name, 'start'])} 至 "
+                   lambda r, s=span, sid=sid: f"日期不在本巡察组的巡察期间（{fmt_value(s.loc[r.name, 'start'])} 至 "
                                      f"{fmt_value(s.loc[r.name, 'end']) or '今'}）"
                                      f"{'' if sid == 'round_orgs' else f'及结束后 {slack.days} 天'}内，请核对。",
                    WARNING)

@@ -114,7 +114,8 @@ def _message(code: str, sheet: Sheet, col_id: str, row: pd.Series, std: Standard
         return f"{status}为“{std.rectified_status}”，但没有填写“{col.header}”。请补填{col.header}，或改正{status}。"
     if code == "rectified-date-unexpected":
         status = sheet.header("status")
-        return f"填写了“{col.header}”，但{status}是“{fmt_value(row['status'])}”而不是“{std.rectified_status}”。请确认{status}。"
+        return (f"填写了“{col.header}”，但{status}是“{fmt_value(row['status'])}”"
+                f"而不是“{std.rectified_status}”。请确认{status}。")
     return f"“{col.header}”的值“{value}”不符合要求。"
 
 

@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from .discover import discover, relative_name
 from ..errors import InputErrors
 from ..model import Dataset, Finding, SourceFile
+from ..standard import Standard
+from .discover import discover, relative_name
 from .normalize import attach_rounds, inherit_group, raw_frames, typed_frames
 from .workbook import FileRead, read_file
-from ..standard import Standard
 
 POOL_MIN_FILES = 200  # below this a process pool costs more than it saves
 CHUNK_FILES = 100  # at least this many files per task of the pool (each task has a fixed cost)
@@ -80,10 +80,8 @@ def _prepare_checks(std: Standard) -> None:
     from ..check.rows import schemas
 
     schema = next(iter(schemas(std).values()))
-    try:
+    with contextlib.suppress(Exception):  # an empty frame fails; only the warm-up matters
         schema.validate(pd.DataFrame(), lazy=True)
-    except Exception:  # noqa: BLE001 - an empty frame fails; only the warm-up matters
-        pass
 
 
 def _load_parts(jobs: list[Job], std: Standard, progress: bool) -> list[_Part]:

@@ -23,8 +23,8 @@ import numpy as np
 import pandas as pd
 
 from ..model import ERROR, Finding
-from .workbook import FileRead
 from ..standard import Column, Sheet, Standard
+from .workbook import FileRead
 
 PROVENANCE = ("source_file", "source_sheet", "source_row")
 ROUND_SHEETS = ("round_orgs", "workload", "problems", "clues")

@@ -215,7 +215,8 @@ def _missing_header_findings(rel: str, sheet: Sheet, name: str, best, limit: int
     row_idx, hits, mapping = best
     if hits == 0:
         return [Finding(ERROR, "header-not-found",
-                        f"在前 {limit} 行中找不到表头。请保留模板的表头行（{'、'.join(c.header for c in sheet.required_columns)}）。",
+                        f"在前 {limit} 行中找不到表头。请保留模板的表头行"
+                        f"（{'、'.join(c.header for c in sheet.required_columns)}）。",
                         rel, name, None, "", "")]
     return [Finding(ERROR, "column-missing",
                     f"缺少必需的列“{c.header}”（在第 {row_idx + 1} 行的表头中找不到）。请按模板补上该列，列名须一致。",
@@ -442,7 +443,8 @@ def _read_book(data: bytes, rel: str, result: FileRead, std: Standard) -> None:
         shown = "、".join(f"“{n}”" for n in result.sheet_names) or "（没有工作表）"
         kinds = "；".join(f"{w.name}（{'、'.join(w.recognise_by)}）" for w in std.workbooks)
         result.findings.append(Finding(ERROR, "workbook-unknown",
-                                       f"无法识别的工作簿：它的工作表是 {shown}。填报工作簿须含以下工作表之一组：{kinds}。"
+                                       f"无法识别的工作簿：它的工作表是 {shown}。"
+                                       f"填报工作簿须含以下工作表之一组：{kinds}。"
                                        "请检查工作表名称是否被改动，或把无关文件移出输入文件夹。", rel))
         return
     result.kind = wb.id

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..output import atomic_path
 from ..stats.aggregate import Report
 from .fonts import cjk_rc
-from ..output import atomic_path
 from .tables import short_names, total_label
 
 DPI = 150

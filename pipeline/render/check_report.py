@@ -12,9 +12,9 @@ from pathlib import Path
 
 import xlsxwriter
 
-from ..read.load import sort_findings
 from ..model import ERROR, WARNING, Dataset, Finding, excluded_notice
 from ..output import atomic_path
+from ..read.load import sort_findings
 from ..standard import Standard
 from .sheet_conventions import XLSXWRITER_OPTIONS, print_a4_landscape, text_width
 

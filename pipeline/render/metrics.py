@@ -7,8 +7,8 @@ import math
 import numbers
 from pathlib import Path
 
-from ..stats.aggregate import Report
 from ..output import write_json
+from ..stats.aggregate import Report
 
 METRICS_NAME = "metrics.json"
 

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import jinja2
 
-from .docx_layout import count_markers, parse_blocks, to_markdown, write_docx
 from ..errors import XunchaError
 from ..output import write_text
 from ..periods import cn_date
+from .docx_layout import count_markers, parse_blocks, to_markdown, write_docx
 from .summary_context import build_context, missing, office_name
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "wording"

@@ -6,12 +6,13 @@ previous year has data each block also gets 上年同期, 同比增减 and 增�
 
 from __future__ import annotations
 
+from ..periods import cn_date
+from ..standard import Standard
 from ..stats.aggregate import Report
 from ..stats.figures import BLANK_TRANSFER, Figures, group_figures, total_problem_row, totals_keys
 from ..stats.selection import statuses
-from ..standard import Standard
-from ..periods import cn_date
 from .table_model import NOT_APPLICABLE, Chart, Col, Pct, Table, delta_rate, rate
+
 
 def h(std: Standard, sheet_id: str, col_id: str) -> str:
     """A header of the standard, reused as a column label of the output tables."""
@@ -69,7 +70,7 @@ def _comparison_cells(now, before, is_rate: bool) -> list:
 
 def _overview_columns(report: Report) -> list[Col]:
     cols = [Col("指标")]
-    for name, fig, prev in blocks(report):
+    for name, _fig, prev in blocks(report):
         group = _group(report, name)
         cols.append(Col("本期" if group else name, group))
         if prev is not None:
@@ -186,7 +187,7 @@ def _row_for(std: Standard, rows: list[dict], label: str) -> dict:
     if found:
         return found[0]
     return {"label": label, "problems": 0, "fixed_on_spot": 0, "rectified": 0, "rate": None,
-            **{s: 0 for s in statuses(std)}}
+            **dict.fromkeys(statuses(std), 0)}
 
 
 # ---------------------------------------------------------------- 表5 问题线索

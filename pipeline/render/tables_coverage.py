@@ -3,12 +3,11 @@ inspected (rules in ``pipeline/coverage.py``)."""
 
 from __future__ import annotations
 
-from ..stats.aggregate import Report
 from ..periods import cn_date
-from .table_model import Chart, Col, Table, rate
+from ..stats.aggregate import Report
 from ..stats.selection import to_date
+from .table_model import Chart, Col, Table, rate
 from .tables import h
-
 
 # ---------------------------------------------------------------- 表7 全覆盖进度
 

@@ -7,9 +7,9 @@ Clues never get a detail sheet: they reach the workbook only as counts (表3, �
 
 from __future__ import annotations
 
+from ..periods import cn_date
 from ..stats.aggregate import Report
 from ..stats.selection import cell_list, to_date, work_keys
-from ..periods import cn_date
 from .table_model import Chart, Col, Table
 from .tables import TOTAL, h, total_label, yes_no
 
@@ -63,8 +63,8 @@ def problems(report: Report) -> Table:
     std = report.std
     df = report.detail.problems.sort_values(["found", "term", "round", "problem_id"], kind="stable")
     has_deadline = "deadline" in df and df["deadline"].notna().any()
-    cols = [Col("序号"), Col(h(std, "problems", "problem_id")), Col(h(std, "round_info", "term")), Col(h(std, "round_info", "round")),
-            Col(h(std, "problems", "group")), Col(h(std, "problems", "org")),
+    cols = [Col("序号"), Col(h(std, "problems", "problem_id")), Col(h(std, "round_info", "term")),
+            Col(h(std, "round_info", "round")), Col(h(std, "problems", "group")), Col(h(std, "problems", "org")),
             Col(h(std, "problems", "category"), wrap=True), Col(h(std, "problems", "found")),
             Col(h(std, "problems", "fixed_on_spot")), Col("整改状态（填报）"),
             Col(h(std, "problems", "rectified_on")), Col("期末整改状态")]
@@ -94,7 +94,8 @@ def orgs(report: Report) -> Table:
     category = dict(zip(report.coverage.units["name"], report.coverage.units["category"],
                         strict=True))
     counting = set(std.coverage_round_types)
-    cols = [Col("序号"), Col(h(std, "round_info", "term")), Col(h(std, "round_info", "round")), Col(h(std, "round_orgs", "group")), Col(h(std, "round_info", "type")),
+    cols = [Col("序号"), Col(h(std, "round_info", "term")), Col(h(std, "round_info", "round")),
+            Col(h(std, "round_orgs", "group")), Col(h(std, "round_info", "type")),
             Col(h(std, "round_orgs", "org")), Col(h(std, "round_orgs", "category")),
             Col(h(std, "round_orgs", "start")), Col(h(std, "round_orgs", "end")),
             Col(h(std, "round_orgs", "grade")), Col("计入全覆盖"), Col(SOURCE, wrap=True),
@@ -116,8 +117,9 @@ def workload(report: Report) -> Table:
     """表13: every 工作量 row counted, and their sum."""
     std = report.std
     df = report.detail.work.sort_values(["date", "term", "round", "group"], kind="stable")
-    keys = work_keys(report.std)
-    cols = [Col("序号"), Col(h(std, "round_info", "term")), Col(h(std, "round_info", "round")), Col(h(std, "workload", "group")),
+    keys = work_keys(std)
+    cols = [Col("序号"), Col(h(std, "round_info", "term")), Col(h(std, "round_info", "round")),
+            Col(h(std, "workload", "group")),
             Col(h(std, "workload", "org")), Col(h(std, "workload", "date"))]
     cols += [Col(h(std, "workload", k)) for k in keys] + [Col(SOURCE, wrap=True), Col(ROW)]
     cols += _month_col(report)
@@ -163,8 +165,8 @@ def overdue(report: Report) -> Table | None:
     std = report.std
     if report.overdue is None:
         return None
-    cols = [Col("序号"), Col(h(std, "problems", "problem_id")), Col(h(std, "round_info", "term")), Col(h(std, "round_info", "round")),
-            Col(h(std, "problems", "group")), Col(h(std, "problems", "org")),
+    cols = [Col("序号"), Col(h(std, "problems", "problem_id")), Col(h(std, "round_info", "term")),
+            Col(h(std, "round_info", "round")), Col(h(std, "problems", "group")), Col(h(std, "problems", "org")),
             Col(h(std, "problems", "category"), wrap=True), Col(h(std, "problems", "found")),
             Col(h(std, "problems", "deadline")), Col("整改状态（填报）"),
             Col(h(std, "problems", "rectified_on")), Col(SOURCE, wrap=True), Col(ROW)]

@@ -16,13 +16,13 @@ from pathlib import Path
 
 import xlsxwriter
 
-from ..stats.aggregate import Report
 from ..model import excluded_notice
 from ..output import atomic_path
-from .sheet_conventions import XLSXWRITER_OPTIONS, print_a4_landscape
 from ..periods import cn_date
-from .table_model import NOT_APPLICABLE, Pct, Table, display_width
+from ..stats.aggregate import Report
 from . import tables as t1
+from .sheet_conventions import XLSXWRITER_OPTIONS, print_a4_landscape
+from .table_model import NOT_APPLICABLE, Pct, Table, display_width
 from .tables_coverage import coverage, uninspected
 from .tables_detail import detail_tables
 from .workbook_charts import Placed, write_chart_sheet

@@ -19,14 +19,14 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .coverage import Coverage, compute_coverage
-from .figures import Figures, period_figures
 from ..model import Dataset, SourceFile
 from ..periods import Period
-from .rounds import RoundSummary, summaries_from_frames
-from .office import OfficeRows, office_rows
-from .selection import Frames, stamp
 from ..standard import Standard
+from .coverage import Coverage, compute_coverage
+from .figures import Figures, period_figures
+from .office import OfficeRows, office_rows
+from .rounds import RoundSummary, summaries_from_frames
+from .selection import Frames, stamp
 
 SCHEMA_VERSION = 1
 # Items of the registry's optional 基本情况 sheet used in titles (workbook standard §3).

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..periods import Period
+from ..standard import Standard
 from .rounds import span_overlaps
 from .selection import Frames, group_sort_key, stamp, statuses, to_date, work_keys, yes_value
-from ..standard import Standard
 
 GROUP_KEY = ["term", "round", "group"]
 

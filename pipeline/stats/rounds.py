@@ -7,10 +7,9 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-
 from ..model import Dataset
-from .selection import Frames, group_sort_key, work_keys, yes_value
 from ..standard import Standard
+from .selection import Frames, group_sort_key, work_keys, yes_value
 
 
 @dataclass
