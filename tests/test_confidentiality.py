@@ -7,15 +7,17 @@ part, for the canary and for its ASCII head alone.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import zipfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from county import CANARY, county_dataset, write_county
 from pipeline.cli import main
-from pipeline.periods import annual
+from pipeline.periods import annual, monthly
 from pipeline.stats.aggregate import build_report
 from shipped import STD
 
@@ -87,3 +89,41 @@ def test_report_holds_no_clue_text():
         frames += [fig.problems, fig.orgs, fig.work]
     for frame in frames:
         assert not frame.astype(str).apply(lambda col: col.str.contains("CANARY")).any().any()
+
+
+def _walk(obj, seen: set[int]):
+    """Every value reachable from a Report: dataclass fields, dicts, lists, frames' columns and cells."""
+    if id(obj) in seen or obj is None or isinstance(obj, (int, float, bool, dt.date)):
+        return
+    seen.add(id(obj))
+    if isinstance(obj, str):
+        yield obj
+    elif isinstance(obj, pd.DataFrame):
+        yield obj
+        yield from (str(c) for c in obj.columns)
+        yield from obj.astype(str).to_numpy().ravel().tolist()
+    elif dataclasses.is_dataclass(obj):
+        for f in dataclasses.fields(obj):
+            if f.name != "std":  # the standard names the column 线索摘要 as a header, by design
+                yield from _walk(getattr(obj, f.name), seen)
+    elif isinstance(obj, dict):
+        for k, v in obj.items():
+            yield from _walk(k, seen)
+            yield from _walk(v, seen)
+    elif isinstance(obj, (list, tuple, set)):
+        for v in obj:
+            yield from _walk(v, seen)
+
+
+@pytest.mark.parametrize("period", [annual("2020"), monthly("2020-06")], ids=["annual", "monthly"])
+def test_the_whole_report_holds_no_clue_summary(period):
+    """Renderers see only the Report: nowhere in it is a 线索摘要 value, or a clue frame with that column."""
+    ds = county_dataset(secret=CANARY, id_suffix=ID_CANARY)
+    report = build_report(ds, STD, period, today=dt.date(2021, 1, 5))
+    values = list(_walk(report, set()))
+    frames = [v for v in values if isinstance(v, pd.DataFrame)]
+    assert frames, "the walk reached the report's frames"
+    assert not [v for v in values if isinstance(v, str) and "CANARY" in v]
+    clue_header = STD.sheet("clues").header("summary")
+    assert clue_header not in [v for v in values if isinstance(v, str)]
+    assert not [f for f in frames if {"cadres", "others"} <= set(f.columns) and "summary" in f.columns]
