@@ -13,9 +13,10 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .errors import EXIT_INTERNAL, EXIT_USAGE, XunchaError
+from .errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, XunchaError
 
 PROG = "xuncha"
+INTERRUPTED = "已中断：用户按了 Ctrl+C，未写完的文件已删除。"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -108,6 +109,17 @@ def _make_console_safe() -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     _make_console_safe()
+    try:
+        return _run(argv)
+    except KeyboardInterrupt:
+        # Every output is written atomically: the temporary file of an interrupted write is
+        # removed on the way here (output.atomic_path), and forked children are interrupted
+        # and waited for (jobs.py). One line, no traceback.
+        _say(INTERRUPTED, sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _run(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     from . import app  # imported late: `-h` stays fast
 
@@ -116,9 +128,6 @@ def main(argv: list[str] | None = None) -> int:
     except XunchaError as exc:
         _say(f"错误：{exc.message}", sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
-        _say("已中断。", sys.stderr)
-        return EXIT_INTERNAL
     except Exception:  # noqa: BLE001 - last resort: a short message and a log file
         log = app.write_crash_log(getattr(args, "outputs", Path("outputs")))
         _say(f"程序内部错误，未能完成。详细信息已写入：{log}\n请把该文件发给维护人员。", sys.stderr)

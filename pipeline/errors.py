@@ -7,6 +7,7 @@ EXIT_INPUT_ERRORS = 1
 EXIT_USAGE = 2
 EXIT_WRITE_FAILED = 3
 EXIT_INTERNAL = 4
+EXIT_INTERRUPTED = 130  # Ctrl+C, as shells report a SIGINT (128 + 2)
 
 
 class XunchaError(Exception):

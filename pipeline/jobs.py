@@ -8,7 +8,10 @@ pickled on the way in; only the result or the exception comes back). Elsewhere
 exception (a XunchaError keeps its message and exit code); an unexpected crash of
 the child becomes a RuntimeError carrying the child's traceback text.
 Every output is written atomically by ``fn`` itself, and the parent always waits
-for the child, so no half-written file or orphan process is left behind.
+for the child, so no half-written file or orphan process is left behind. Ctrl+C
+reaches the parent only (a child ignores SIGINT, which a terminal sends to both): the
+parent then stops each child once, with SIGTERM, which the child turns into a
+KeyboardInterrupt so that its temporary files are removed as it unwinds.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import signal
 import traceback
 from collections.abc import Callable
 
@@ -25,8 +29,15 @@ def can_fork() -> bool:
     return (os.cpu_count() or 1) >= 2 and "fork" in multiprocessing.get_all_start_methods()
 
 
+def _stop_requested(signum, frame) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # once: unwinding must not be interrupted again
+    raise KeyboardInterrupt
+
+
 def _child(conn, fn: Callable, args: tuple) -> None:
     """Body of the child: send ("ok", value, "") or ("err", exception or None, traceback)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop_requested)
     try:
         conn.send(("ok", fn(*args), ""))
     except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent
@@ -60,6 +71,9 @@ class Background:
             status, payload, text = self.conn.recv()
         except EOFError:
             status, payload, text = "err", None, ""
+        except KeyboardInterrupt:
+            self._interrupt()
+            raise
         finally:
             self.conn.close()
             self.proc.join()
@@ -78,12 +92,26 @@ class Background:
             self.proc.join()
             self.conn.close()
 
+    def _interrupt(self) -> None:
+        """After Ctrl+C in the parent: ask the child to stop (it cleans up, see ``_stop_requested``)."""
+        if self.proc is not None and self.proc.exitcode is None:
+            self.proc.terminate()
+
+    def stop(self) -> None:
+        """Interrupt the child and wait for it."""
+        self._interrupt()
+        self.wait()
+
 
 @contextlib.contextmanager
 def waiting(*jobs: Background):
     """On an exception inside the block, wait for ``jobs`` before it propagates."""
     try:
         yield
+    except KeyboardInterrupt:
+        for job in jobs:
+            job.stop()
+        raise
     except BaseException:
         for job in jobs:
             job.wait()
@@ -99,6 +127,10 @@ def collect(jobs: list[Background]) -> list:
             continue
         try:
             results.append(job.result())
+        except KeyboardInterrupt:
+            for other in jobs:
+                other.stop()
+            raise
         except BaseException as exc:  # noqa: BLE001 - re-raised below
             error = error or exc
     if error is not None:

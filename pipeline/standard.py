@@ -106,6 +106,9 @@ class Standard:
     term_taxonomy: dict[str, str]
     coverage_round_types: tuple[str, ...]
     header_search_rows: int
+    max_unzipped_mb: int
+    max_compression_ratio: int
+    compression_check_from_mb: int
     default_county: str
     rectified_status: str
     sheets: dict[str, Sheet] = field(default_factory=dict)
@@ -205,6 +208,9 @@ def load_standard(schema_dir: Path = SCHEMA_DIR) -> Standard:
         term_taxonomy=dict(tax_raw.get("terms", {})),
         coverage_round_types=tuple(rules["coverage"]["counting_round_types"]),
         header_search_rows=rules["reading"]["header_search_rows"],
+        max_unzipped_mb=rules["reading"]["max_unzipped_mb"],
+        max_compression_ratio=rules["reading"]["max_compression_ratio"],
+        compression_check_from_mb=rules["reading"]["compression_check_from_mb"],
         default_county=rules["output"]["default_county"],
         rectified_status=rules["problems"]["rectified_status"], sheets=sheets, rules=rules)
     _check_consistency(standard)

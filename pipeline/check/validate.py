@@ -25,6 +25,8 @@ FINDING_CODES = {
     "file-format-unsupported": "warning: a spreadsheet format we cannot read (.et .xlsb .csv ...); file skipped",
     "file-unreadable": "the file cannot be opened: empty, corrupt, truncated or not a workbook",
     "file-encrypted": "the workbook has an opening password",
+    "file-too-large": "the file, or its zip parts once unzipped, exceed [reading] max_unzipped_mb (zip bomb guard)",
+    "file-compression-suspicious": "a large zip part compresses far more than any real sheet (zip bomb); not read",
     "workbook-unknown": "no recognised set of sheets; the message lists the sheets it has",
     "sheet-missing": "a required sheet of a recognised workbook is missing (or renamed)",
     "header-not-found": "no header row within the first rows of a sheet",

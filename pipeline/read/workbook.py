@@ -13,12 +13,9 @@ formula without cached value) come back as findings, never as exceptions.
 from __future__ import annotations
 
 import hashlib
-import html
 import io
 import re
-import struct
 import zipfile
-import zlib
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
@@ -27,6 +24,7 @@ import python_calamine
 
 from ..model import ERROR, WARNING, Finding
 from ..standard import Column, Sheet, Standard, Workbook
+from .xlsx_parts import Unreadable, ZipLimits, bad_cells, file_too_large, open_zip
 
 _LABEL_DROP = re.compile(r"[\s\u3000\u00a0\ufeff\u200b]+")
 _BRACKETS = str.maketrans({"(": "（", ")": "）"})
@@ -81,27 +79,18 @@ class FileRead:
     findings: list[Finding] = field(default_factory=list)
 
 
-class _Unreadable(Exception):
-    """The file cannot be opened as a workbook; ``code`` and Chinese message."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
 # ------------------------------------------------------------------ opening
 
-def _unreadable_reason(data: bytes, detail: str) -> _Unreadable:
+def _unreadable_reason(data: bytes, detail: str) -> Unreadable:
     """Explain, from the file's first bytes, why it could not be read."""
     if not data:
-        return _Unreadable("file-unreadable", "文件是空的（0 字节）。请向填报人重新索取该工作簿。")
+        return Unreadable("file-unreadable", "文件是空的（0 字节）。请向填报人重新索取该工作簿。")
     if data.startswith(_OLE_MAGIC) and _ENCRYPTED_STREAM in data:
-        return _Unreadable("file-encrypted", _ENCRYPTED_MESSAGE)
+        return Unreadable("file-encrypted", _ENCRYPTED_MESSAGE)
     if data.startswith(b"PK"):
-        return _Unreadable("file-unreadable", "文件已损坏或不完整（可能复制、下载时中断），无法读取。"
+        return Unreadable("file-unreadable", "文件已损坏或不完整（可能复制、下载时中断），无法读取。"
                            f"请用 Excel/WPS 打开后另存为 .xlsx，或向填报人重新索取。（{detail}）")
-    return _Unreadable("file-unreadable", "不是有效的 Excel/WPS 工作簿（文件内容与扩展名不符），无法读取。"
+    return Unreadable("file-unreadable", "不是有效的 Excel/WPS 工作簿（文件内容与扩展名不符），无法读取。"
                        "请用 Excel 或 WPS 打开后另存为 .xlsx，再放回输入文件夹。")
 
 
@@ -110,7 +99,7 @@ def _open(data: bytes):
     try:
         return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except python_calamine.PasswordError:
-        raise _Unreadable("file-encrypted", _ENCRYPTED_MESSAGE) from None
+        raise Unreadable("file-encrypted", _ENCRYPTED_MESSAGE) from None
     except Exception as exc:  # noqa: BLE001 - calamine raises several types
         raise _unreadable_reason(data, str(exc)[:80]) from None
 
@@ -279,135 +268,6 @@ def _read_sheet(book, rel: str, sheet: Sheet, name: str, std: Standard):
 
 # ------------------------------------------------ formulas without a cached value
 
-_SHEET_TAG = re.compile(rb'<sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"')
-_SHEET_TAG_REV = re.compile(rb'<sheet\b[^>]*?\br:id="([^"]*)"[^>]*?\bname="([^"]*)"')
-_REL_TAG = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"')
-_REL_TAG_REV = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"')
-_CELL_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
-_CELL_TYPE = re.compile(rb'\bt="(\w+)"')
-_CELL_VALUE = re.compile(rb"<v>([^<]*)</v>")
-_FORMULA = re.compile(rb"<f\b[^>]*?(?:/>|>([^<]*)</f>)")
-
-
-class _Zip:
-    """Members of an in-memory zip, read without zipfile's per-member overhead.
-
-    calamine has already opened the same bytes; this only re-reads sheet XML
-    to find formulas without a cached value. Anything unusual (zip64,
-    encryption, odd compression) falls back to :mod:`zipfile`.
-    """
-
-    def __init__(self, data: bytes):
-        self.data = data
-        self.entries: dict[str, tuple[int, int, int]] = {}
-        eocd = data.rfind(b"PK\x05\x06")
-        if eocd < 0:
-            raise zipfile.BadZipFile("no end of central directory")
-        count, _, offset = struct.unpack_from("<HII", data, eocd + 10)
-        pos = offset
-        for _ in range(count):
-            if data[pos:pos + 4] != b"PK\x01\x02":
-                raise zipfile.BadZipFile("bad central directory")
-            method = struct.unpack_from("<H", data, pos + 10)[0]
-            size = struct.unpack_from("<I", data, pos + 20)[0]
-            name_len, extra_len, comment_len = struct.unpack_from("<HHH", data, pos + 28)
-            local = struct.unpack_from("<I", data, pos + 42)[0]
-            name = data[pos + 46:pos + 46 + name_len].decode("utf-8", "replace")
-            if method not in (0, 8) or size == 0xFFFFFFFF:
-                raise zipfile.BadZipFile("unsupported member")
-            self.entries[name] = (local, size, method)
-            pos += 46 + name_len + extra_len + comment_len
-
-    def read(self, name: str) -> bytes:
-        local, size, method = self.entries[name]
-        name_len, extra_len = struct.unpack_from("<HH", self.data, local + 26)
-        start = local + 30 + name_len + extra_len
-        raw = self.data[start:start + size]
-        return zlib.decompress(raw, -15) if method == 8 else raw
-
-
-def _zip(data: bytes):
-    try:
-        return _Zip(data)
-    except (zipfile.BadZipFile, struct.error):
-        return zipfile.ZipFile(io.BytesIO(data))
-
-
-def _sheet_parts(zf) -> dict[str, str]:
-    """{sheet name: part path in the zip} from workbook.xml and its relationships."""
-    return _parts_of(zf.read("xl/workbook.xml"), zf.read("xl/_rels/workbook.xml.rels"))
-
-
-@lru_cache(maxsize=256)
-def _parts_of(book: bytes, rels: bytes) -> dict[str, str]:
-    targets = dict(_REL_TAG.findall(rels)) | {i: t for t, i in _REL_TAG_REV.findall(rels)}
-    sheets = dict(_SHEET_TAG.findall(book)) | {n: i for i, n in _SHEET_TAG_REV.findall(book)}
-    out = {}
-    for name, rid in sheets.items():
-        target = targets.get(rid, b"").decode("utf-8")
-        part = target.lstrip("/") if target.startswith("/") else "xl/" + target
-        out[html.unescape(name.decode("utf-8"))] = part
-    return out
-
-
-def _col_index(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n - 1
-
-
-def _cell_around(xml: bytes, pos: int) -> bytes:
-    """The whole ``<c ...>...</c>`` element around position ``pos``."""
-    start = xml.rfind(b"<c ", 0, pos)
-    tag_end = xml.find(b">", start)
-    if xml[tag_end - 1:tag_end] == b"/":
-        return xml[start:tag_end + 1]
-    end = xml.find(b"</c>", pos)
-    return xml[start:end + 4 if end >= 0 else len(xml)]
-
-
-def _bad_cells(xml: bytes) -> list[tuple[int, int, str, str]]:
-    """(row, col index, kind, text) of formula cells without a cached value and error cells."""
-    out = []
-    positions = [(m.start(), "formula") for m in _FORMULA.finditer(xml)] if b"<f" in xml else []
-    if b't="e"' in xml:
-        positions += [(m.start(), "error") for m in re.finditer(rb't="e"', xml)]
-    for pos, kind in positions:
-        cell = _cell_around(xml, pos)
-        ref = _CELL_REF.search(cell)
-        if ref is None:
-            continue
-        value = _CELL_VALUE.search(cell)
-        ctype = _CELL_TYPE.search(cell)
-        if kind == "formula":
-            if (value and value.group(1)) or (ctype and ctype.group(1) == b"str"):
-                continue
-            f = _FORMULA.search(cell)
-            text = "=" + html.unescape((f.group(1) or b"").decode("utf-8")) if f else ""
-        else:
-            text = html.unescape(value.group(1).decode("utf-8")) if value else "#错误"
-        out.append((int(ref.group(2)), _col_index(ref.group(1)), kind, text))
-    return out
-
-
-def _scan_xlsx(data: bytes, names) -> dict[str, list]:
-    """{sheet name: bad cells} of the sheets ``names`` of an .xlsx/.xlsm; {} for other formats."""
-    if not data.startswith(b"PK"):
-        return {}
-    try:
-        zf = _zip(data)
-        parts = _sheet_parts(zf)
-        out = {}
-        for name in names:
-            xml = zf.read(parts[name]) if name in parts else b""
-            if b"<f" in xml or b't="e"' in xml:
-                out[name] = _bad_cells(xml)
-        return out
-    except (KeyError, zipfile.BadZipFile, zlib.error, ValueError, UnicodeDecodeError):
-        return {}
-
-
 def _cell_findings(rel: str, sheet: Sheet, data: SheetData, mapping: dict[str, int], cells) -> list[Finding]:
     """Findings for bad cells inside the data area of mapped columns."""
     if not cells:
@@ -434,8 +294,17 @@ def _cell_findings(rel: str, sheet: Sheet, data: SheetData, mapping: dict[str, i
 
 # -------------------------------------------------------------------- files
 
+def _zip_parts(data: bytes, std: Standard):
+    """The checked zip parts of an .xlsx/.xlsm/.ods (None for other formats); raises Unreadable."""
+    try:
+        return open_zip(data, ZipLimits.of(std))
+    except zipfile.BadZipFile as exc:
+        raise _unreadable_reason(data, str(exc)[:80]) from None
+
+
 def _read_book(data: bytes, rel: str, result: FileRead, std: Standard) -> None:
-    """Fill ``result`` from the workbook bytes; raises _Unreadable."""
+    """Fill ``result`` from the workbook bytes; raises Unreadable."""
+    parts = _zip_parts(data, std)  # before calamine inflates anything
     book = _open(data)
     result.sheet_names = list(book.sheet_names)
     wb, found, missing = _recognise(std.workbooks, tuple(result.sheet_names))
@@ -452,7 +321,7 @@ def _read_book(data: bytes, rel: str, result: FileRead, std: Standard) -> None:
         result.findings.append(Finding(ERROR, "sheet-missing",
                                        f"{wb.name}缺少工作表“{name}”（现有工作表：{'、'.join(result.sheet_names)}）。"
                                        "请按模板补上该工作表，或改正被改动的工作表名称。", rel, name))
-    bad = _scan_xlsx(data, found.values())
+    bad = bad_cells(parts, found.values())
     for sheet_id, name in found.items():
         sheet = wb.sheet(sheet_id)
         sheet_data, findings, mapping = _read_sheet(book, rel, sheet, name, std)
@@ -465,6 +334,9 @@ def _read_book(data: bytes, rel: str, result: FileRead, std: Standard) -> None:
 def read_file(path: Path, rel: str, std: Standard) -> FileRead:
     """Read one file. Never raises for bad content: problems become findings."""
     try:
+        too_large = file_too_large(Path(path).stat().st_size, ZipLimits.of(std))
+        if too_large is not None:
+            return FileRead(rel, "", findings=[Finding(ERROR, too_large.code, too_large.message, rel)])
         data = Path(path).read_bytes()
     except OSError as exc:
         return FileRead(rel, "", findings=[Finding(ERROR, "file-unreadable",
@@ -472,7 +344,7 @@ def read_file(path: Path, rel: str, std: Standard) -> FileRead:
     result = FileRead(rel, hashlib.sha256(data).hexdigest())
     try:
         _read_book(data, rel, result, std)
-    except _Unreadable as exc:
+    except Unreadable as exc:
         result.kind, result.sheets = None, []
         result.findings.append(Finding(ERROR, exc.code, exc.message, rel))
     except BaseException as exc:  # noqa: BLE001 - calamine may panic on broken files
