@@ -118,7 +118,7 @@ def _summarise(ds: Dataset, report: Path | None, say: Say) -> None:
     shown = sorted(ds.findings, key=lambda f: (not f.is_error, f.file, f.sheet, f.row or 0))
     for f in shown[:FIRST_FINDINGS_SHOWN]:
         where = "，".join(x for x in (f.file, f.sheet, f"第{f.row}行" if f.row else "", f.column) if x)
-        say(f"  [{f.level}] {where}：{f.message}")
+        say(f"  [{f.level.value}] {where}：{f.message}（问题代码 {f.code}）")
     if len(shown) > FIRST_FINDINGS_SHOWN:
         say(f"  ……其余 {len(shown) - FIRST_FINDINGS_SHOWN} 处见校验报告。")
     if report is not None:

@@ -1,4 +1,4 @@
-"""The records that flow between the stages: findings, source files, the dataset.
+"""The records that flow between the stages: source files, the dataset (findings: ``findings.py``).
 
 Stages: discover -> read -> validate -> aggregate -> render. ``read`` and
 ``validate`` produce a :class:`Dataset`; ``aggregate`` turns it into figures;
@@ -27,31 +27,13 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-ERROR = "错误"
-WARNING = "警告"
+# re-exported: the findings, their levels and catalogue live in findings.py
+from .findings import ERROR, WARNING, Finding, Level  # noqa: F401
 
 
 def excluded_notice(files: list[str], scope: str = "统计") -> str:
     """The line every output shows at its top when --skip-invalid left workbooks out."""
     return f"注意：以下 {len(files)} 份工作簿有错误，未计入{scope}：" + "；".join(files)
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One problem found in the inputs, pointing at the cell to fix."""
-
-    level: str  # ERROR or WARNING
-    code: str  # stable code, e.g. "count-not-integer"
-    message: str  # Chinese, says how to fix it
-    file: str = ""  # relative to --inputs
-    sheet: str = ""
-    row: int | None = None  # Excel row number as the user sees it
-    column: str = ""  # header as in the standard (or as in the file)
-    value: str = ""
-
-    @property
-    def is_error(self) -> bool:
-        return self.level == ERROR
 
 
 @dataclass

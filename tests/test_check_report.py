@@ -6,7 +6,8 @@ import openpyxl
 import pytest
 
 import wb
-from pipeline.model import ERROR, WARNING, Dataset, Finding, Skipped
+from pipeline.findings import Level
+from pipeline.model import Dataset, Finding, Skipped
 from pipeline.read.load import drop_invalid, load_dataset
 from pipeline.render.check_report import (
     FINDING_HEADERS,
@@ -19,6 +20,7 @@ from pipeline.render.check_report import (
 from shipped import STD
 
 RND = STD.workbook("round").file
+ERROR, WARNING = Level.ERROR.value, Level.WARNING.value  # as the report shows them
 
 
 def _rows(ws) -> list[list]:
@@ -44,7 +46,7 @@ def test_findings_sheet(tmp_path):
     assert book.sheetnames == [SHEET_FINDINGS, SHEET_SUMMARY]
     ws = book[SHEET_FINDINGS]
     rows = _rows(ws)
-    assert rows[0] == list(FINDING_HEADERS) == ["级别", "文件", "工作表", "行", "列", "值", "问题说明", "代码"]
+    assert rows[0] == list(FINDING_HEADERS) == ["级别", "文件", "工作表", "行", "列", "值", "问题说明", "问题代码"]
     talks = STD.sheet("workload").header("talks")
     assert [r[:6] + [r[7]] for r in rows[1:]] == [
         [ERROR, RND, "工作量", 2, talks, "=80+5", "formula-no-cached-value"],
@@ -116,3 +118,14 @@ def test_written_atomically_and_values_not_converted(tmp_path):
 @pytest.mark.parametrize("text, width", [("abc", 3), ("巡察组", 6), ("第1组", 5), ("", 0)])
 def test_display_width_counts_chinese_twice(text, width):
     assert display_width(text) == width
+
+
+def test_the_code_column(tmp_path):
+    """问题代码 is a column of its own, headed so, holding each finding's stable code."""
+    ds = _planted(tmp_path)
+    rows = _rows(openpyxl.load_workbook(write_check_report(ds, STD, tmp_path / "r.xlsx"))[SHEET_FINDINGS])
+    level, sheet, code = (rows[0].index(h) for h in ("级别", "工作表", "问题代码"))
+    assert code == len(rows[0]) - 1  # last, after 问题说明
+    by_place = {(r[sheet], r[rows[0].index("行")]): (r[level], r[code]) for r in rows[1:]}
+    assert by_place[("工作量", 3)] == ("错误", "count-invalid")  # 12人
+    assert by_place[("发现问题", 2)] == ("警告", "date-outside-round")  # found 2020-03-01, before the round

@@ -15,7 +15,7 @@ from functools import cache
 
 import pandas as pd
 
-from ..model import ERROR, WARNING, Finding
+from ..findings import CATALOGUE, Finding, finding
 from ..read.normalize import ROUND_SHEETS, cell_findings, fmt_value
 from ..read.workbook import FileRead
 from ..standard import Standard
@@ -24,8 +24,9 @@ SUGGESTIONS = 3
 SUGGESTION_MIN_SCORE = 0.5
 
 
-def _at(frames, std: Standard, sid, mask, col_id, code, message, level=ERROR, values=None) -> list[Finding]:
-    return cell_findings(frames[sid], mask, std.sheet(sid), col_id, code, message, level, values)
+def _at(frames, std: Standard, sid, mask, col_id, code, params=None) -> list[Finding]:
+    """Findings ``code`` at column ``col_id`` of the rows of ``mask``; ``params``: a dict or a function of the row."""
+    return cell_findings(frames[sid], mask, std.sheet(sid), col_id, code, params)
 
 
 def _h(std: Standard, sid: str, col_id: str) -> str:
@@ -83,19 +84,22 @@ def _hint(name: str, candidates) -> str:
 
 # ---------------------------------------------------------------- registry
 
+def _kind_code(wb_id: str, problem: str) -> str:
+    """``registry-missing``; a kind of workbook without its own code: ``workbook-missing``."""
+    code = f"{wb_id}-{problem}"
+    return code if code in CATALOGUE else f"workbook-{problem}"
+
+
 def workbook_counts(reads: list[FileRead], std: Standard) -> list[Finding]:
     """Each workbook kind within its min/max count (exactly one registry)."""
     out = []
     for wb in std.workbooks:
         files = [r.path for r in reads if r.kind == wb.id]
         if len(files) < wb.min_count:
-            out.append(Finding(ERROR, f"{wb.id}-missing",
-                               f"输入文件夹中没有{wb.name}（含工作表 {'、'.join(wb.recognise_by)} 的工作簿）。"
-                               f"请放入{wb.name}。"))
+            out.append(finding(_kind_code(wb.id, "missing"), workbook=wb.name, sheets="、".join(wb.recognise_by)))
         if wb.max_count is not None and len(files) > wb.max_count:
-            out += [Finding(ERROR, f"{wb.id}-duplicate",
-                            f"输入中有 {len(files)} 份{wb.name}：{'、'.join(files)}。只能有 {wb.max_count} 份，"
-                            "请删除或移走多余的。", path) for path in files]
+            out += [finding(_kind_code(wb.id, "duplicate"), file=path, count=len(files), workbook=wb.name,
+                            files="、".join(files), max_count=wb.max_count) for path in files]
     return out
 
 
@@ -105,15 +109,14 @@ def term_checks(frames, std: Standard) -> list[Finding]:
     ok = terms.dropna(subset=["term"])
     dup = ok.duplicated(["source_file", "term"], keep="first").reindex(terms.index, fill_value=False)
     out = _at(frames, std, "terms", dup,
-              "term", "term-duplicate",
-              lambda r: f"{_h(std, 'terms', 'term')}“{r['term']}”重复出现。每个届次只写一行。")
+              "term", "term-duplicate", {"term_header": _h(std, "terms", "term")})
     dated = ok.dropna(subset=["start", "end"]).sort_values("start")
     prev = None
     for idx, row in dated.iterrows():
         if prev is not None and row["start"] <= prev["end"] and row["term"] != prev["term"]:
             out += _at(frames, std, "terms", terms.index == idx, "start", "term-overlap",
-                       f"“{row['term']}”的{_h(std, 'terms', 'start')}早于“{prev['term']}”的{_h(std, 'terms', 'end')}"
-                       f"（{fmt_value(prev['end'])}），届次不得重叠。请改正起止日期。")
+                       {"term": row["term"], "start_header": _h(std, "terms", "start"), "previous": prev["term"],
+                        "end_header": _h(std, "terms", "end"), "previous_end": fmt_value(prev["end"])})
         if prev is None or row["end"] > prev["end"]:
             prev = row
     return out
@@ -126,20 +129,19 @@ def unit_checks(frames, std: Standard) -> list[Finding]:
     dup = named & units.duplicated(["source_file", "name"], keep="first")
     first = units[named].groupby(["source_file", "name"])["source_row"].transform("first")
     out = _at(frames, std, "units", dup, "name", "unit-duplicate",
-              lambda r: f"{_h(std, 'units', 'name')}“{r['name']}”重复（第 {first.get(r.name, '')} 行已有）。"
-                        "名册中每个单位只写一行。")
+              lambda r: {"name_header": _h(std, "units", "name"), "first_row": first.get(r.name, "")})
     rules = std.rules.get("registry", {})
     families = set(rules.get("township_required_for_families", ()))
     need = units["category"].map(lambda c: std.family_of(c) in families if c else False).astype(bool)
     out += _at(frames, std, "units", need & units["township"].isna(), "township", "township-missing",
-               lambda r: f"{r['category']}须填写“{_h(std, 'units', 'township')}”"
-                         f"（本名册中{rules.get('township_category', '')}的{_h(std, 'units', 'name')}）。")
+               lambda r: {"category": r["category"], "township_header": _h(std, "units", "township"),
+                          "township_category": rules.get("township_category", ""),
+                          "name_header": _h(std, "units", "name")})
     towns = set(units.loc[units["category"] == rules.get("township_category"), "name"].dropna())
     bad = units["township"].notna() & ~units["township"].isin(towns)
     out += _at(frames, std, "units", bad, "township", "township-unknown",
-               lambda r: f"“{r['township']}”不是本名册中的{rules.get('township_category', '')}。"
-                         f"{_hint(r['township'], towns)}请填写名册中{rules.get('township_category', '')}的"
-                         f"{_h(std, 'units', 'name')}。")
+               lambda r: {"township_category": rules.get("township_category", ""),
+                          "hint": _hint(r["township"], towns), "name_header": _h(std, "units", "name")})
     return out
 
 
@@ -156,13 +158,13 @@ def round_info_checks(frames, reads: list[FileRead], std: Standard) -> list[Find
     if not terms.empty:
         unknown = info["term"].notna() & ~info["term"].isin(terms.index)
         out += _at(frames, std, "round_info", unknown, "term", "term-unknown",
-                   lambda r: f"{_h(std, 'round_info', 'term')}“{r['term']}”"
-                             f"不在{_registry_name(std)}的“{_s(std, 'terms')}”中"
-                             f"（现有：{'、'.join(terms.index)}）。{_hint(r['term'], terms.index)}")
+                   lambda r: {"term_header": _h(std, "round_info", "term"), "registry": _registry_name(std),
+                              "terms_sheet": _s(std, "terms"), "terms": "、".join(terms.index),
+                              "hint": _hint(r["term"], terms.index)})
         out += _outside_term(frames, std, terms)
     dup_in_file = info["group"].notna() & info.duplicated(["source_file", "group"], keep="first")
     out += _at(frames, std, "round_info", dup_in_file, "group", "round-info-duplicate",
-               lambda r: f"{_h(std, 'round_info', 'group')}“{r['group']}”在本表中出现了两次。一个巡察组只写一行。")
+               {"group_header": _h(std, "round_info", "group")})
     out += _duplicate_submissions(frames, std)
     out += _empty_round_info(frames, reads, std)
     return out
@@ -172,15 +174,13 @@ def _outside_term(frames, std: Standard, terms: pd.DataFrame) -> list[Finding]:
     info = frames["round_info"]
     start = info["term"].map(terms["start"])
     end = info["term"].map(terms["end"])
-    span = lambda r: f"{fmt_value(start[r.name])} 至 {fmt_value(end[r.name])}"  # noqa: E731
+    headers = {"start_header": _h(std, "round_info", "start"), "end_header": _h(std, "round_info", "end"),
+               "term_header": _h(std, "round_info", "term"), "term_end_header": _h(std, "terms", "end")}
     out = _at(frames, std, "round_info", (info["start"] < start) | (info["start"] > end), "start",
-              "round-outside-term", lambda r: f"{_h(std, 'round_info', 'start')}不在“{r['term']}”的起止日期"
-                                              f"（{span(r)}）之内。请检查{_h(std, 'round_info', 'start')}或"
-                                              f"{_h(std, 'round_info', 'term')}。")
+              "round-outside-term", lambda r: {"variant": "start", "term": r["term"], **headers,
+                                               "span": f"{fmt_value(start[r.name])} 至 {fmt_value(end[r.name])}"})
     out += _at(frames, std, "round_info", info["end"] > end, "end", "round-outside-term",
-               lambda r: f"{_h(std, 'round_info', 'end')}晚于“{r['term']}”的{_h(std, 'terms', 'end')}"
-                         f"（{fmt_value(end[r.name])}）。"
-                         f"请检查{_h(std, 'round_info', 'end')}或{_h(std, 'round_info', 'term')}。")
+               lambda r: {"variant": "end", "term": r["term"], "term_end": fmt_value(end[r.name]), **headers})
     return out
 
 
@@ -195,12 +195,12 @@ def _duplicate_submissions(frames, std: Standard) -> list[Finding]:
     hit = pd.Series(pd.MultiIndex.from_frame(info[keys]).isin(twice), index=info.index)
     key = "、".join(_h(std, "round_info", k) for k in keys)
 
-    def message(row):
+    def params(row):
         same = hit & (info["term"] == row["term"]) & (info["round"] == row["round"]) & (info["group"] == row["group"])
         others = sorted(set(info.loc[same, "source_file"]) - {row["source_file"]})
-        return (f"{row['term']}第 {row['round']} 轮{row['group']}重复填报：另见 {'、'.join(others)}。"
-                f"同一{key}只能报一份，请删除重复的工作簿，或改正{key}。")
-    return _at(frames, std, "round_info", hit, "group", "submission-duplicate", message)
+        return {"term": row["term"], "round": row["round"], "group": row["group"], "others": "、".join(others),
+                "key": key}
+    return _at(frames, std, "round_info", hit, "group", "submission-duplicate", params)
 
 
 def _empty_round_info(frames, reads: list[FileRead], std: Standard) -> list[Finding]:
@@ -211,9 +211,7 @@ def _empty_round_info(frames, reads: list[FileRead], std: Standard) -> list[Find
     for fr in reads:
         sheet = next((s.name for s in fr.sheets if s.sheet_id == "round_info"), None)
         if fr.kind == "round" and sheet is not None and fr.path not in have:
-            out.append(Finding(ERROR, "round-info-empty",
-                               f"“{name}”表没有填写。请填写本巡察组的{needed}。",
-                               fr.path, sheet))
+            out.append(finding("round-info-empty", file=fr.path, sheet=sheet, round_info=name, needed=needed))
     return out
 
 
@@ -230,12 +228,10 @@ def group_checks(frames, std: Standard) -> list[Finding]:
         if not bad.any():
             continue
 
-        def message(r, sid=sid):
+        def params(r, sid=sid):
             groups = "、".join(dict.fromkeys(info.loc[info["source_file"] == r["source_file"], "group"]))
-            return (f"{_h(std, sid, 'group')}“{r['group']}”"
-                    f"不在本工作簿的“{_s(std, 'round_info')}”表中（现有：{groups}）。"
-                    f"请改为“{_s(std, 'round_info')}”中的名称，或在该表中补充这个组。")
-        out += _at(frames, std, sid, bad, "group", "group-not-in-round-info", message)
+            return {"group_header": _h(std, sid, "group"), "round_info": _s(std, "round_info"), "groups": groups}
+        out += _at(frames, std, sid, bad, "group", "group-not-in-round-info", params)
     return out
 
 
@@ -254,33 +250,28 @@ def round_org_checks(frames, std: Standard) -> list[Finding]:
     if not reg.empty:
         missing = orgs["org"].notna() & ~orgs["org"].isin(reg.index)
         out += _at(frames, std, "round_orgs", missing, "org", "org-not-in-registry",
-                   lambda r: f"“{r['org']}”不在{_registry_name(std)}中。{_hint(r['org'], reg.index)}"
-                             "请填写名册中的单位全称，或先把该单位加入名册。")
+                   lambda r: {"registry": _registry_name(std), "hint": _hint(r["org"], reg.index)})
         reg_cat = orgs["org"].map(reg["category"])
         # an invalid 对象类别 is reported once, as enum-invalid by the row checks
         valid = orgs["category"].isin(std.enum_values("org_category"))
         mismatch = valid & reg_cat.notna() & (orgs["category"] != reg_cat)
         out += _at(frames, std, "round_orgs", mismatch, "category", "category-mismatch",
-                   lambda r: f"{_h(std, 'round_orgs', 'category')}“{r['category']}”"
-                             f"与名册不一致（名册为“{reg_cat[r.name]}”）。"
-                             "请改为与名册一致，或留空。")
+                   lambda r: {"category_header": _h(std, "round_orgs", "category"), "registered": reg_cat[r.name]})
         out += _in_force(frames, std, reg)
-    out += _duplicates(frames, std, "round_orgs", ["term", "round", "org"], "org", "org-duplicate-in-round",
-                       "“{v}”在本轮巡察中出现了两次（另见 {first}）。同一轮次每个党组织只写一行。")
+    out += _duplicates(frames, std, "round_orgs", ["term", "round", "org"], "org", "org-duplicate-in-round")
     return out
 
 
 def _in_force(frames, std: Standard, reg: pd.DataFrame) -> list[Finding]:
     orgs = frames["round_orgs"]
     removed, added = orgs["org"].map(reg["removed"]), orgs["org"].map(reg["added"])
+    start = _h(std, "round_orgs", "start")
     out = _at(frames, std, "round_orgs", orgs["start"] > removed, "start", "unit-removed",
-               lambda r: f"“{r['org']}”在名册中的{_h(std, 'units', 'removed')}是 {fmt_value(removed[r.name])}，"
-                         f"{_h(std, 'round_orgs', 'start')}晚于该日期。"
-                         f"请核对{_h(std, 'round_orgs', 'start')}或名册。", WARNING)
+              lambda r: {"org": r["org"], "removed_header": _h(std, "units", "removed"),
+                         "removed": fmt_value(removed[r.name]), "start_header": start})
     out += _at(frames, std, "round_orgs", orgs["start"] < added, "start", "unit-not-yet-added",
-               lambda r: f"“{r['org']}”在名册中的{_h(std, 'units', 'added')}是 {fmt_value(added[r.name])}，"
-                         f"{_h(std, 'round_orgs', 'start')}早于该日期。"
-                         f"请核对{_h(std, 'round_orgs', 'start')}或名册。", WARNING)
+               lambda r: {"org": r["org"], "added_header": _h(std, "units", "added"),
+                          "added": fmt_value(added[r.name]), "start_header": start})
     return out
 
 
@@ -297,8 +288,8 @@ def _resubmitted(frames, frame: pd.DataFrame) -> pd.Series:
     return pd.Series(keys.isin(twice), index=frame.index)
 
 
-def _duplicates(frames, std: Standard, sid, keys, col_id, code, template, level=ERROR) -> list[Finding]:
-    """Rows repeating ``keys`` (all present) after their first occurrence."""
+def _duplicates(frames, std: Standard, sid, keys, col_id, code, **params) -> list[Finding]:
+    """Rows repeating ``keys`` (all present) after their first occurrence (``{first}``: where it is)."""
     frame = frames[sid]
     ok = frame[keys].notna().all(axis=1) & ~_resubmitted(frames, frame)
     if "round" in keys:
@@ -308,7 +299,7 @@ def _duplicates(frames, std: Standard, sid, keys, col_id, code, template, level=
         return []
     first = frame[ok].groupby(keys, sort=False)[["source_file", "source_sheet", "source_row"]].transform("first")
     return _at(frames, std, sid, dup, col_id, code,
-               lambda r: template.format(v=r[col_id], first=_where(first.loc[r.name])), level)
+               lambda r: {"first": _where(first.loc[r.name]), **params})
 
 
 def reference_checks(frames, std: Standard) -> list[Finding]:
@@ -321,23 +312,20 @@ def reference_checks(frames, std: Standard) -> list[Finding]:
         pairs = pd.MultiIndex.from_frame(frame[["term", "round", "org"]])
         bad = frame["org"].notna() & frame["term"].notna() & ~pairs.isin(known)
 
-        def message(r):
+        def params(r):
             cands = orgs.loc[(orgs["term"] == r["term"]) & (orgs["round"] == r["round"]), "org"]
-            return (f"“{r['org']}”不在本轮（{r['term']}第 {r['round']} 轮）的“{_s(std, 'round_orgs')}”表中。"
-                    f"{_hint(r['org'], cands)}请改为“{_s(std, 'round_orgs')}”表中的名称，或在该表中补充这个党组织。")
-        out += _at(frames, std, sid, bad, "org", "org-not-in-round", message)
+            return {"term": r["term"], "round": r["round"], "round_orgs": _s(std, "round_orgs"),
+                    "hint": _hint(r["org"], cands)}
+        out += _at(frames, std, sid, bad, "org", "org-not-in-round", params)
     return out
 
 
 def id_checks(frames, std: Standard) -> list[Finding]:
     """问题编号 and 线索编号 unique within (届次, 轮次)."""
     return (_duplicates(frames, std, "problems", ["term", "round", "problem_id"], "problem_id",
-                        "problem-id-duplicate",
-                        _h(std, "problems", "problem_id")
-                        + "“{v}”在本轮中重复（另见 {first}）。请给每个问题不同的编号。")
+                        "problem-id-duplicate", id_header=_h(std, "problems", "problem_id"))
             + _duplicates(frames, std, "clues", ["term", "round", "clue_id"], "clue_id",
-                          "clue-id-duplicate",
-                          _h(std, "clues", "clue_id") + "“{v}”在本轮中重复（另见 {first}）。请给每条线索不同的编号。"))
+                          "clue-id-duplicate", id_header=_h(std, "clues", "clue_id")))
 
 
 def invalid_categories(problems: pd.DataFrame, std: Standard) -> pd.Series:
@@ -354,11 +342,11 @@ def taxonomy_checks(frames, std: Standard) -> list[Finding]:
     """问题类别 is a category of the taxonomy in force for the round's 届次."""
     bad = invalid_categories(frames["problems"], std)
 
-    def message(r):
+    def params(r):
         tax = std.taxonomy_for_term(r["term"])
-        return (f"“{r['category']}”不是{r['term'] or ''}采用的“{tax.name}”{_h(std, 'problems', 'category')}。"
-                f"请从下拉列表中选择：{'、'.join(tax.categories)}。")
-    return _at(frames, std, "problems", bad, "category", "problem-category-invalid", message)
+        return {"term": r["term"] or "", "taxonomy": tax.name, "category_header": _h(std, "problems", "category"),
+                "choices": "、".join(tax.categories)}
+    return _at(frames, std, "problems", bad, "category", "problem-category-invalid", params)
 
 
 def date_checks(frames, std: Standard) -> list[Finding]:
@@ -376,22 +364,18 @@ def date_checks(frames, std: Standard) -> list[Finding]:
         extra = pd.Timedelta(0) if sid == "round_orgs" else slack
         bad = pd.Series((date < start) | (date > end + extra), index=frame.index)
         out += _at(frames, std, sid, bad, col_id, "date-outside-round",
-                   lambda r, s=span, sid=sid: f"日期不在本巡察组的巡察期间（{fmt_value(s.loc[r.name, 'start'])} 至 "
-                                     f"{fmt_value(s.loc[r.name, 'end']) or '今'}）"
-                                     f"{'' if sid == 'round_orgs' else f'及结束后 {slack.days} 天'}内，请核对。",
-                   WARNING)
+                   lambda r, s=span, after="" if sid == "round_orgs" else f"及结束后 {slack.days} 天": {
+                       "start": fmt_value(s.loc[r.name, "start"]), "end": fmt_value(s.loc[r.name, "end"]) or "今",
+                       "slack": after})
     return out
 
 
 def office_checks(frames, std: Standard) -> list[Finding]:
     """Office rows entered twice (e.g. the same workbook handed in twice)."""
-    return (_duplicates(frames, std, "team", ["year", "item"], "item", "team-item-duplicate",
-                        "“{v}”在同一年重复填写（另见 {first}）。每年每项只写一行。")
+    return (_duplicates(frames, std, "team", ["year", "item"], "item", "team-item-duplicate")
             + _duplicates(frames, std, "special_work", ["item", "start"], "item", "special-work-duplicate",
-                          "“{v}”重复填写（另见 {first}，" + _h(std, "special_work", "start") + "相同）。"
-                          "同一事项只写一行，请删除重复的行或工作簿。")
-            + _duplicates(frames, std, "training", ["date", "name"], "name", "training-duplicate",
-                          "“{v}”在同一天重复填写（另见 {first}）。如确是两次活动，请在名称中区分。", WARNING))
+                          start_header=_h(std, "special_work", "start"))
+            + _duplicates(frames, std, "training", ["date", "name"], "name", "training-duplicate"))
 
 
 def cross_findings(frames: dict[str, pd.DataFrame], reads: list[FileRead], std: Standard) -> list[Finding]:

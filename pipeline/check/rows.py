@@ -17,7 +17,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from ..model import ERROR, WARNING, Finding
+from ..findings import CATALOGUE, ERROR, WARNING, Finding, Level, finding
 from ..read.normalize import fmt_value
 from ..standard import Sheet, Standard
 
@@ -29,7 +29,7 @@ class DateOrder:
     sheet: str
     earlier: str
     later: str
-    level: str = ERROR
+    level: Level = ERROR  # date-order is an error, or a warning for these pairs
 
 
 DATE_ORDER = (
@@ -46,9 +46,6 @@ DATE_ORDER = (
     DateOrder("special_work", "start", "end"),
 )
 MIN_VALUE = {("round_info", "round"): 1}  # 轮次 is a whole number >= 1
-
-LEVELS = {"date-order": ERROR, "rectified-date-missing": ERROR, "rectified-date-unexpected": WARNING}
-
 
 # ---------------------------------------------------------------- schemas
 
@@ -67,7 +64,7 @@ def _column_schema(sheet: Sheet, col, std: Standard) -> pa.Column:
 # missing, which costs an ``isna`` of the whole frame per check (≈ 0.02 s each at 10,000
 # workbooks) and can never apply: source_file/source_sheet/source_row are never missing.
 def _order_check(rule: DateOrder) -> pa.Check:
-    name = f"date-order:{rule.earlier}:{rule.later}:{rule.level}"
+    name = f"date-order:{rule.earlier}:{rule.later}:{rule.level.name}"
     return pa.Check(lambda df, a=rule.earlier, b=rule.later: ~(df[b] < df[a]), name=name, ignore_na=False)
 
 
@@ -96,39 +93,37 @@ def schemas(std: Standard) -> dict[str, pa.DataFrameSchema]:
 
 # ---------------------------------------------------------------- messages
 
-def _message(code: str, sheet: Sheet, col_id: str, row: pd.Series, std: Standard, extra: str = "") -> str:
+def _params(code: str, sheet: Sheet, col_id: str, row: pd.Series, std: Standard, extra: str = "") -> dict:
+    """The template parameters of a row finding (besides the column header and the value)."""
     col = sheet.column(col_id)
-    value = fmt_value(row[col_id])
     if code == "required-blank":
-        return f"“{col.header}”不能为空。请填写：{col.help}。"
+        return {"help": col.help}
     if code == "enum-invalid":
-        return f"“{value}”不是“{col.header}”的可选值。请从下拉列表中选择：{'、'.join(std.enum_values(col.enum))}。"
+        return {"choices": "、".join(std.enum_values(col.enum))}
     if code == "value-too-small":
-        return f"“{col.header}”应为大于等于 {MIN_VALUE[(sheet.id, col_id)]} 的整数。"
+        return {"minimum": MIN_VALUE[(sheet.id, col_id)]}
     if code == "date-order":
-        earlier = sheet.column(extra)
-        return (f"“{col.header}”（{value}）早于“{earlier.header}”（{fmt_value(row[extra])}），"
-                "请检查这两个日期是否填错。")
+        return {"earlier": sheet.column(extra).header, "earlier_value": fmt_value(row[extra])}
     if code == "rectified-date-missing":
-        status = sheet.header("status")
-        return f"{status}为“{std.rectified_status}”，但没有填写“{col.header}”。请补填{col.header}，或改正{status}。"
+        return {"status": sheet.header("status"), "rectified": std.rectified_status}
     if code == "rectified-date-unexpected":
-        status = sheet.header("status")
-        return (f"填写了“{col.header}”，但{status}是“{fmt_value(row['status'])}”"
-                f"而不是“{std.rectified_status}”。请确认{status}。")
-    return f"“{col.header}”的值“{value}”不符合要求。"
+        return {"status": sheet.header("status"), "rectified": std.rectified_status,
+                "status_value": fmt_value(row["status"])}
+    return {}
 
 
-def _failure_target(check: str, column: str) -> tuple[str, str, str, str]:
-    """(code, column id, earlier column id, level) of a pandera failure."""
+def _failure_target(check: str, column: str) -> tuple[str, str, str, Level | None]:
+    """(code, column id, earlier column id, level or None for the catalogue's) of a pandera failure."""
     if check == "not_nullable":
-        return "required-blank", column, "", ERROR
+        return "required-blank", column, "", None
     if check.startswith("date-order:"):
         _, earlier, later, level = check.split(":")
-        return "date-order", later, earlier, level
+        return "date-order", later, earlier, Level[level]
     if check in ("rectified-date-missing", "rectified-date-unexpected"):
-        return check, "rectified_on", "", LEVELS[check]
-    return check, column, "", ERROR
+        return check, "rectified_on", "", None
+    if check in CATALOGUE:
+        return check, column, "", None
+    return "value-invalid", column, "", None
 
 
 # ---------------------------------------------------------------- validation
@@ -167,8 +162,8 @@ def sheet_findings(frame: pd.DataFrame, blank: pd.DataFrame, sheet: Sheet, std: 
         if key in reported:
             continue
         value = "" if col.confidential else fmt_value(row[col_id])
-        out.append(Finding(level, code, _message(code, sheet, col_id, row, std, earlier), key[0], key[1],
-                           key[2], col.header, value))
+        out.append(finding(code, file=key[0], sheet=key[1], row=key[2], column=col.header, value=value,
+                           level=level, **_params(code, sheet, col_id, row, std, earlier)))
     return out
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..model import WARNING, Finding, Skipped
+from ..findings import Finding, finding
+from ..model import Skipped
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 # Spreadsheets the office may hand in that we cannot read: say how to fix it.
@@ -91,6 +92,5 @@ def discover(inputs: Path, exclude: tuple[Path, ...] = ()
             continue
         skipped.append(Skipped(rel, reason))
         if path.suffix.lower() in UNSUPPORTED_SPREADSHEETS and not path.name.startswith(("~$", ".")):
-            findings.append(Finding(WARNING, "file-format-unsupported",
-                                    f"此文件未读取，{reason}；否则其中的数据不会计入统计。", file=rel))
+            findings.append(finding("file-format-unsupported", file=rel, reason=reason))
     return workbooks, skipped, findings

@@ -22,7 +22,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from ..model import ERROR, Finding
+from ..findings import Finding, Level, finding
 from ..standard import Column, Sheet, Standard
 from .workbook import FileRead
 
@@ -70,12 +70,14 @@ def fmt_value(value) -> str:
 
 
 def cell_findings(frame: pd.DataFrame, mask, sheet: Sheet, col_id: str | None, code: str,
-                  message: str | Callable[[pd.Series], str], level: str = ERROR,
+                  params: dict | Callable[[pd.Series], dict] | None = None, level: Level | None = None,
                   values: pd.Series | None = None) -> list[Finding]:
-    """One finding per row of ``frame`` where ``mask`` holds, pointing at column ``col_id``.
+    """One finding ``code`` per row of ``frame`` where ``mask`` holds, pointing at column ``col_id``.
 
-    ``message`` is a text or a function of the row; ``values`` (default: the
-    column itself) gives the value shown. Confidential columns show no value.
+    ``params`` fill the catalogue's template: a dict, or a function of the row
+    giving one; ``level`` only for a code whose level varies; ``values``
+    (default: the column itself) gives the value shown. Confidential columns
+    show no value.
     """
     rows = frame.loc[mask] if mask is not None else frame
     if rows.empty:
@@ -86,9 +88,9 @@ def cell_findings(frame: pd.DataFrame, mask, sheet: Sheet, col_id: str | None, c
     out = []
     for idx, row in rows.iterrows():
         value = "" if (col is not None and col.confidential) or shown is None else fmt_value(shown.loc[idx])
-        text = message(row) if callable(message) else message
-        out.append(Finding(level, code, text, row["source_file"], row["source_sheet"],
-                           int(row["source_row"]), header, value))
+        more = params(row) if callable(params) else params or {}
+        out.append(finding(code, file=row["source_file"], sheet=row["source_sheet"], row=int(row["source_row"]),
+                           column=header, value=value, level=level, **more))
     return out
 
 
@@ -278,16 +280,6 @@ def norm_org(name: str) -> str:
 
 # ------------------------------------------------------------ typed frames
 
-_MESSAGES = {
-    "count-invalid": "“{v}”不是数字。请只填写整数，如 12，不要带单位或文字（如“人”“约”）。",
-    "count-negative": "“{v}”是负数。请填写大于等于 0 的整数。",
-    "count-not-integer": "“{v}”不是整数。人次、件次等请填写整数。",
-    "date-invalid": "“{v}”不是有效的日期。请填写日期，如 2020-06-01、2020/6/1、2020.6.1 或 2020年6月1日。",
-    "date-out-of-range": "日期“{v}”超出合理范围（1950 年至 2099 年），请检查是否填错（例如把年份当成了日期）。",
-    "year-invalid": "“{v}”不是有效的年份。请填写四位数年份，如 2020。",
-}
-
-
 def _convert_column(frame: pd.DataFrame, sheet: Sheet, col: Column) -> tuple[pd.Series, pd.Series, list]:
     """(typed column, blank mask, findings) of one column of a raw frame."""
     raw = frame[col.id]
@@ -297,8 +289,7 @@ def _convert_column(frame: pd.DataFrame, sheet: Sheet, col: Column) -> tuple[pd.
         findings = []
         for code, mask in errors.items():
             if mask.any():
-                findings += cell_findings(frame, mask, sheet, col.id, code,
-                                          lambda r, c=code, cid=col.id: _MESSAGES[c].format(v=fmt_value(r[cid])))
+                findings += cell_findings(frame, mask, sheet, col.id, code)  # the message shows the value
         return typed, blank, findings
     typed, blank = to_text(raw, col.type, col.default if col.type == "enum" else None)
     return typed, blank, []

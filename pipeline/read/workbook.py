@@ -22,7 +22,7 @@ from pathlib import Path
 
 import python_calamine
 
-from ..model import ERROR, WARNING, Finding
+from ..findings import Finding, finding
 from ..standard import Column, Sheet, Standard, Workbook
 from .xlsx_parts import Unreadable, ZipLimits, bad_cells, file_too_large, open_zip
 
@@ -30,8 +30,6 @@ _LABEL_DROP = re.compile(r"[\s\u3000\u00a0\ufeff\u200b]+")
 _BRACKETS = str.maketrans({"(": "（", ")": "）"})
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
-_ENCRYPTED_MESSAGE = ("文件设置了打开密码（已加密），无法读取。请在 Excel/WPS 中取消打开密码后另存为 .xlsx，"
-                      "再放回输入文件夹。")
 _NOT_NUMERIC = ("count", "year")  # merged cells are not filled in these: no double counting
 
 
@@ -84,14 +82,12 @@ class FileRead:
 def _unreadable_reason(data: bytes, detail: str) -> Unreadable:
     """Explain, from the file's first bytes, why it could not be read."""
     if not data:
-        return Unreadable("file-unreadable", "文件是空的（0 字节）。请向填报人重新索取该工作簿。")
+        return Unreadable("file-unreadable", "empty")
     if data.startswith(_OLE_MAGIC) and _ENCRYPTED_STREAM in data:
-        return Unreadable("file-encrypted", _ENCRYPTED_MESSAGE)
+        return Unreadable("file-encrypted")
     if data.startswith(b"PK"):
-        return Unreadable("file-unreadable", "文件已损坏或不完整（可能复制、下载时中断），无法读取。"
-                           f"请用 Excel/WPS 打开后另存为 .xlsx，或向填报人重新索取。（{detail}）")
-    return Unreadable("file-unreadable", "不是有效的 Excel/WPS 工作簿（文件内容与扩展名不符），无法读取。"
-                       "请用 Excel 或 WPS 打开后另存为 .xlsx，再放回输入文件夹。")
+        return Unreadable("file-unreadable", "truncated", detail=detail)
+    return Unreadable("file-unreadable", "not-a-workbook")
 
 
 def _open(data: bytes):
@@ -99,7 +95,7 @@ def _open(data: bytes):
     try:
         return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except python_calamine.PasswordError:
-        raise Unreadable("file-encrypted", _ENCRYPTED_MESSAGE) from None
+        raise Unreadable("file-encrypted") from None
     except Exception as exc:  # noqa: BLE001 - calamine raises several types
         raise _unreadable_reason(data, str(exc)[:80]) from None
 
@@ -176,8 +172,8 @@ def _find_header(rows: list[list], sheet: Sheet, limit: int):
 
 
 @lru_cache(maxsize=1024)
-def _header_problems(sheet: Sheet, header: tuple) -> tuple[tuple[str, str, str, str, str], ...]:
-    """(level, code, message, column, value) for unknown and duplicated header cells."""
+def _header_problems(sheet: Sheet, header: tuple) -> tuple[tuple[str, str, str], ...]:
+    """(code, column, value) for unknown and duplicated header cells."""
     labels, mapping = _labels(sheet), _match_row(sheet, header)
     out = []
     for j, cell in enumerate(header):
@@ -185,31 +181,25 @@ def _header_problems(sheet: Sheet, header: tuple) -> tuple[tuple[str, str, str, 
         col = labels.get(label)
         text = str(cell).strip()
         if label and col is None:
-            out.append((WARNING, "column-unknown",
-                        f"“{text}”不是本表的标准列，该列数据不参与统计。如是标准列，请按模板改正列名。", text, text))
+            out.append(("column-unknown", text, text))
         elif label and mapping[col.id] != j:
-            out.append((ERROR, "column-duplicate",
-                        f"列“{col.header}”出现了两次，只读取了第一列。请删除或合并重复的列。", col.header, text))
+            out.append(("column-duplicate", col.header, text))
     return tuple(out)
 
 
 def _header_findings(rel: str, sheet: Sheet, name: str, rows: list[list], h: int) -> list[Finding]:
     """Warnings for unknown header cells and errors for duplicated ones."""
-    return [Finding(level, code, message, rel, name, h + 1, column, value)
-            for level, code, message, column, value in _header_problems(sheet, tuple(rows[h]))]
+    return [finding(code, file=rel, sheet=name, row=h + 1, column=column, value=value)
+            for code, column, value in _header_problems(sheet, tuple(rows[h]))]
 
 
 def _missing_header_findings(rel: str, sheet: Sheet, name: str, best, limit: int) -> list[Finding]:
     """Errors for a sheet whose header row could not be found."""
     row_idx, hits, mapping = best
     if hits == 0:
-        return [Finding(ERROR, "header-not-found",
-                        f"在前 {limit} 行中找不到表头。请保留模板的表头行"
-                        f"（{'、'.join(c.header for c in sheet.required_columns)}）。",
-                        rel, name, None, "", "")]
-    return [Finding(ERROR, "column-missing",
-                    f"缺少必需的列“{c.header}”（在第 {row_idx + 1} 行的表头中找不到）。请按模板补上该列，列名须一致。",
-                    rel, name, row_idx + 1, c.header, "")
+        return [finding("header-not-found", file=rel, sheet=name, limit=limit,
+                        required="、".join(c.header for c in sheet.required_columns))]
+    return [finding("column-missing", file=rel, sheet=name, row=row_idx + 1, column=c.header)
             for c in sheet.required_columns if c.id not in mapping]
 
 
@@ -260,9 +250,7 @@ def _read_sheet(book, rel: str, sheet: Sheet, name: str, std: Standard):
         _fill_merged(rows, merged, h + 1, sheet, mapping)
     totals_labels = _total_labels(tuple(std.rules.get("reading", {}).get("total_row_labels", ())))
     data, totals = _sheet_data(sheet, name, rows, h, mapping, totals_labels)
-    findings += [Finding(ERROR, "total-row", "这一行是合计行，未读取：程序会自动汇总各行，手工合计会重复计算。"
-                         "请删除合计行；如果这行就是唯一的数据，请改填巡察组、党组织等各列。", rel, name, row)
-                 for row in totals]
+    findings += [finding("total-row", file=rel, sheet=name, row=row) for row in totals]
     return data, findings, mapping
 
 
@@ -281,14 +269,11 @@ def _cell_findings(rel: str, sheet: Sheet, data: SheetData, mapping: dict[str, i
             continue
         shown = "" if col.confidential else text
         if kind == "formula":
-            out.append(Finding(ERROR, "formula-no-cached-value",
-                               "单元格是公式，但文件中没有保存计算结果（文件由程序生成、从未在 Excel/WPS 中计算过）。"
-                               "请用 Excel/WPS 打开该文件、确认数字后保存，或把公式改为数值。",
-                               rel, data.name, row, col.header, shown))
+            out.append(finding("formula-no-cached-value", file=rel, sheet=data.name, row=row, column=col.header,
+                               value=shown))
         else:
-            out.append(Finding(ERROR, "cell-error-value",
-                               f"单元格是错误值“{text}”（公式出错）。请改正公式或直接填写数值。",
-                               rel, data.name, row, col.header, shown))
+            out.append(finding("cell-error-value", file=rel, sheet=data.name, row=row, column=col.header,
+                               value=shown, error=text))
     return out
 
 
@@ -311,16 +296,12 @@ def _read_book(data: bytes, rel: str, result: FileRead, std: Standard) -> None:
     if wb is None:
         shown = "、".join(f"“{n}”" for n in result.sheet_names) or "（没有工作表）"
         kinds = "；".join(f"{w.name}（{'、'.join(w.recognise_by)}）" for w in std.workbooks)
-        result.findings.append(Finding(ERROR, "workbook-unknown",
-                                       f"无法识别的工作簿：它的工作表是 {shown}。"
-                                       f"填报工作簿须含以下工作表之一组：{kinds}。"
-                                       "请检查工作表名称是否被改动，或把无关文件移出输入文件夹。", rel))
+        result.findings.append(finding("workbook-unknown", file=rel, sheets=shown, kinds=kinds))
         return
     result.kind = wb.id
     for name in missing:
-        result.findings.append(Finding(ERROR, "sheet-missing",
-                                       f"{wb.name}缺少工作表“{name}”（现有工作表：{'、'.join(result.sheet_names)}）。"
-                                       "请按模板补上该工作表，或改正被改动的工作表名称。", rel, name))
+        result.findings.append(finding("sheet-missing", file=rel, sheet=name, workbook=wb.name,
+                                       present="、".join(result.sheet_names)))
     bad = bad_cells(parts, found.values())
     for sheet_id, name in found.items():
         sheet = wb.sheet(sheet_id)
@@ -336,22 +317,22 @@ def read_file(path: Path, rel: str, std: Standard) -> FileRead:
     try:
         too_large = file_too_large(Path(path).stat().st_size, ZipLimits.of(std))
         if too_large is not None:
-            return FileRead(rel, "", findings=[Finding(ERROR, too_large.code, too_large.message, rel)])
+            return FileRead(rel, "", findings=[finding(too_large.code, file=rel, variant=too_large.variant,
+                                                       **too_large.params)])
         data = Path(path).read_bytes()
     except OSError as exc:
-        return FileRead(rel, "", findings=[Finding(ERROR, "file-unreadable",
-                        f"无法打开文件：{exc.strerror or exc}。请关闭占用该文件的程序后重试。", rel)])
+        return FileRead(rel, "", findings=[finding("file-unreadable", file=rel, variant="locked",
+                                                   reason=exc.strerror or exc)])
     result = FileRead(rel, hashlib.sha256(data).hexdigest())
     try:
         _read_book(data, rel, result, std)
     except Unreadable as exc:
         result.kind, result.sheets = None, []
-        result.findings.append(Finding(ERROR, exc.code, exc.message, rel))
+        result.findings.append(finding(exc.code, file=rel, variant=exc.variant, **exc.params))
     except BaseException as exc:  # noqa: BLE001 - calamine may panic on broken files
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
         result.kind, result.sheets = None, []
-        result.findings.append(Finding(ERROR, "file-unreadable",
-                                       "文件内容有损坏，无法完整读取。请用 Excel/WPS 打开后另存为 .xlsx，"
-                                       f"或向填报人重新索取。（{type(exc).__name__}: {str(exc)[:80]}）", rel))
+        result.findings.append(finding("file-unreadable", file=rel, variant="damaged",
+                                       detail=f"{type(exc).__name__}: {str(exc)[:80]}"))
     return result

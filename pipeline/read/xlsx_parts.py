@@ -39,12 +39,12 @@ _OVERLAP = 8
 
 
 class Unreadable(Exception):
-    """The file cannot or must not be read as a workbook; ``code`` and Chinese message."""
+    """The file cannot or must not be read as a workbook: its finding code, the template
+    variant and the parameters of its message (``pipeline/findings.py``)."""
 
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
+    def __init__(self, code: str, variant: str = "", **params):
+        super().__init__(code)
+        self.code, self.variant, self.params = code, variant, params
 
 
 @dataclass(frozen=True)
@@ -65,8 +65,7 @@ def file_too_large(size: int, limits: ZipLimits) -> Unreadable | None:
     """The refusal of a file of ``size`` bytes on disk, or None when it may be read."""
     if size <= limits.max_bytes:
         return None
-    return Unreadable("file-too-large", f"文件有 {size // MB} MB，超过 {limits.max_bytes // MB} MB 的上限，未读取。"
-                      "填报工作簿通常只有几百 KB：请确认放入的是填报工作簿；确实很大的，请拆分成几个文件再放入。")
+    return Unreadable("file-too-large", "on-disk", size_mb=size // MB, limit_mb=limits.max_bytes // MB)
 
 
 # ------------------------------------------------------------------ the zip
@@ -113,17 +112,11 @@ class ZipParts:
         """Raise :class:`Unreadable` when the parts would inflate beyond ``limits``."""
         total = sum(unzipped for _, unzipped in self.sizes.values())
         if total > limits.max_bytes:
-            raise Unreadable("file-too-large",
-                             f"文件解压后约 {total // MB} MB，超过 {limits.max_bytes // MB} MB 的上限，"
-                             "不像正常的填报工作簿（可能已损坏，或是恶意构造的压缩文件），未读取。"
-                             "请用 Excel/WPS 打开后重新另存为 .xlsx 再放入；确实很大的，请拆分成几个文件。")
+            raise Unreadable("file-too-large", "unzipped", size_mb=total // MB, limit_mb=limits.max_bytes // MB)
         for name, (zipped, unzipped) in self.sizes.items():
             if unzipped >= limits.ratio_from_bytes and unzipped > limits.max_ratio * max(zipped, 1):
-                raise Unreadable("file-compression-suspicious",
-                                 f"文件中的“{name}”压缩比异常（解压后 {unzipped // MB} MB，"
-                                 f"是压缩后的 {unzipped // max(zipped, 1)} 倍），"
-                                 "可能已损坏或不是正常的填报工作簿，未读取。"
-                                 "请用 Excel/WPS 打开后重新另存为 .xlsx 再放入。")
+                raise Unreadable("file-compression-suspicious", part=name, size_mb=unzipped // MB,
+                                 ratio=unzipped // max(zipped, 1))
 
     def pieces(self, name: str) -> Iterator[bytes]:
         """The inflated bytes of member ``name`` in chunks; BadZipFile past its declared size."""

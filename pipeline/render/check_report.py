@@ -12,7 +12,8 @@ from pathlib import Path
 
 import xlsxwriter
 
-from ..model import ERROR, WARNING, Dataset, Finding, excluded_notice
+from ..findings import ERROR, WARNING, Finding
+from ..model import Dataset, excluded_notice
 from ..output import atomic_path
 from ..read.load import sort_findings
 from ..standard import Standard
@@ -20,7 +21,7 @@ from .sheet_conventions import XLSXWRITER_OPTIONS, print_a4_landscape, text_widt
 
 SHEET_FINDINGS = "校验结果"
 SHEET_SUMMARY = "汇总"
-FINDING_HEADERS = ("级别", "文件", "工作表", "行", "列", "值", "问题说明", "代码")
+FINDING_HEADERS = ("级别", "文件", "工作表", "行", "列", "值", "问题说明", "问题代码")  # 问题代码: see findings.py
 SUMMARY_HEADERS = ("文件", "工作簿类型", "错误", "警告")
 SKIPPED_HEADERS = ("跳过的文件", "原因")
 NO_FINDINGS = "未发现问题：全部工作簿通过校验。"
@@ -35,7 +36,7 @@ def display_width(value) -> int:
 
 
 def _finding_row(f: Finding) -> list:
-    return [f.level, f.file or ALL_FILES, f.sheet, f.row if f.row else "", f.column, f.value, f.message, f.code]
+    return [f.level.value, f.file or ALL_FILES, f.sheet, f.row if f.row else "", f.column, f.value, f.message, f.code]
 
 
 def _excluded_lines(ds: Dataset) -> list[str]:
@@ -64,7 +65,7 @@ class _Writer:
             for c, value in enumerate(row):
                 fmt = self.wrap if headers[c] in wrap_cols else self.cell
                 if headers[c] == "级别":
-                    fmt = self.error if value == ERROR else self.warning if value == WARNING else fmt
+                    fmt = self.error if value == ERROR.value else self.warning if value == WARNING.value else fmt
                 ws.write(r, c, value, fmt)
                 widths[c] = max(widths[c], display_width(value) + 2)
         for c, header in enumerate(headers):
