@@ -86,6 +86,9 @@ class Entry:
 LOCATION = ("file", "sheet", "row", "column", "value")  # filled from the finding itself
 
 _FIX_UNREADABLE = "请用 Excel/WPS 打开后另存为 .xlsx，或向填报人重新索取。"
+# Too few / too many workbooks of a kind: the registry's own codes and the generic ones say the same.
+_KIND_MISSING = "输入文件夹中没有{workbook}（含工作表 {sheets} 的工作簿）。请放入{workbook}。"
+_KIND_DUPLICATE = "输入中有 {count} 份{workbook}：{files}。只能有 {max_count} 份，请删除或移走多余的。"
 _ENTRIES = (
     # ------------------------------------------------ files and workbooks (read/discover, read/workbook)
     Entry("file-format-unsupported", WARNING, "此文件未读取，{reason}；否则其中的数据不会计入统计。",
@@ -170,16 +173,12 @@ _ENTRIES = (
           "填写了“{column}”，但{status}是“{status_value}”而不是“{rectified}”。请确认{status}。",
           "整改完成日期 given but the problem is not 已整改"),
     # ------------------------------------------------ across sheets and workbooks (check/cross)
-    Entry("registry-missing", ERROR, "输入文件夹中没有{workbook}（含工作表 {sheets} 的工作簿）。请放入{workbook}。",
-          "no registry workbook"),
-    Entry("registry-duplicate", ERROR,
-          "输入中有 {count} 份{workbook}：{files}。只能有 {max_count} 份，请删除或移走多余的。",
-          "more than one registry workbook (names them all)"),
-    Entry("workbook-missing", ERROR, "输入文件夹中没有{workbook}（含工作表 {sheets} 的工作簿）。请放入{workbook}。",
+    Entry("registry-missing", ERROR, _KIND_MISSING, "no registry workbook"),
+    Entry("registry-duplicate", ERROR, _KIND_DUPLICATE, "more than one registry workbook (names them all)"),
+    Entry("workbook-missing", ERROR, _KIND_MISSING,
           "fewer workbooks of a kind than the standard's min_count, for a kind without its own "
           "<id>-missing code (none in the shipped standard)"),
-    Entry("workbook-duplicate", ERROR,
-          "输入中有 {count} 份{workbook}：{files}。只能有 {max_count} 份，请删除或移走多余的。",
+    Entry("workbook-duplicate", ERROR, _KIND_DUPLICATE,
           "more workbooks of a kind than the standard's max_count, for a kind without its own "
           "<id>-duplicate code (none in the shipped standard)"),
     Entry("term-duplicate", ERROR, "{term_header}“{value}”重复出现。每个届次只写一行。", "a term listed twice"),

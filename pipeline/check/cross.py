@@ -184,12 +184,17 @@ def _outside_term(frames, std: Standard, terms: pd.DataFrame) -> list[Finding]:
     return out
 
 
+def _submitted_twice(frames) -> pd.Index:
+    """(届次, 轮次, 巡察组) keys that two or more workbooks hand in."""
+    info = frames["round_info"].dropna(subset=["term", "group"])
+    per_key = info.groupby(["term", "round", "group"])["source_file"].nunique()
+    return per_key[per_key > 1].index
+
+
 def _duplicate_submissions(frames, std: Standard) -> list[Finding]:
     info = frames["round_info"]
     keys = ["term", "round", "group"]
-    ok = info.dropna(subset=["term", "group"])
-    per_key = ok.groupby(keys)["source_file"].nunique()
-    twice = per_key[per_key > 1].index
+    twice = _submitted_twice(frames)
     if twice.empty:
         return []
     hit = pd.Series(pd.MultiIndex.from_frame(info[keys]).isin(twice), index=info.index)
@@ -279,9 +284,7 @@ def _resubmitted(frames, frame: pd.DataFrame) -> pd.Series:
     """Rows of a submission handed in twice (reported once, as submission-duplicate)."""
     if "group" not in frame or "term" not in frame:
         return pd.Series(False, index=frame.index)
-    info = frames["round_info"].dropna(subset=["term", "group"])
-    per_key = info.groupby(["term", "round", "group"])["source_file"].nunique()
-    twice = per_key[per_key > 1].index
+    twice = _submitted_twice(frames)
     if twice.empty:  # the usual case: no MultiIndex of every row needed
         return pd.Series(False, index=frame.index)
     keys = pd.MultiIndex.from_frame(frame[["term", "round", "group"]])

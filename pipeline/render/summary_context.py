@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
-
 from ..standard import Standard
 from ..stats.office import OFFICE_WORKBOOK
+from ..stats.selection import to_date
 
 MARKER_OPEN, MARKER_CLOSE = "【待补充：", "】"
 
@@ -29,22 +28,6 @@ def office_name(county: str, std: Standard) -> str:
     """`示例县委巡察办`; `县委巡察办` when the county is unknown."""
     known = county and county != std.default_county
     return f"{county if known else '县'}委巡察办"
-
-
-def _date(value) -> dt.date | None:
-    """A date, datetime, Timestamp or blank (None/NaT) as a plain ``date`` or None."""
-    if value is None or pd.isna(value):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    return value
-
-
-def _text(value) -> str | None:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    value = str(value).strip()
-    return value or None
 
 
 # ------------------------------------------------------------------ rounds
@@ -71,8 +54,8 @@ def round_view(r, period, std: Standard) -> dict:
     return {
         "term": r.term, "round": r.round, "type": r.type, "types": list(r.types),
         "groups": list(r.groups), "group_count": len(r.groups),
-        "start": _date(r.start), "end": _date(r.end), "in_progress": r.in_progress,
-        "started_before": _date(r.start) < period.start,
+        "start": to_date(r.start), "end": to_date(r.end), "in_progress": r.in_progress,
+        "started_before": to_date(r.start) < period.start,
         "counts_toward_coverage": r.counts_toward_coverage,
         "org_count": len(r.orgs), "county_orgs": _county_orgs(by_cat, std),
         "village_orgs": _village_orgs(by_cat, getattr(r, "villages_by_township", {}) or {}, std),
@@ -86,9 +69,9 @@ def round_view(r, period, std: Standard) -> dict:
         "transfers": transferred,
         "untransferred": r.clues - sum(t["count"] for t in transferred),
         "grades": grades, "graded": sum(g["count"] for g in grades),
-        "report_leading_group": _date(r.report_leading_group),
-        "report_secretary": _date(r.report_secretary),
-        "feedback_start": _date(r.feedback_start), "feedback_end": _date(r.feedback_end),
+        "report_leading_group": to_date(r.report_leading_group),
+        "report_secretary": to_date(r.report_secretary),
+        "feedback_start": to_date(r.feedback_start), "feedback_end": to_date(r.feedback_end),
     }
 
 
@@ -154,7 +137,7 @@ def build_context(report) -> dict:
         "period_label": period.label, "period_start": period.start, "period_end": period.end,
         "month": period.end.month,
         "county": report.county, "office": office_name(report.county, std),
-        "compiler": report.compiler, "compiled_on": _date(report.compiled_on),
+        "compiler": report.compiler, "compiled_on": to_date(report.compiled_on),
         "term": report.term, "excluded": list(report.excluded),
         "rounds": [round_view(r, period, std) for r in report.rounds],
         "totals": dict(metrics["totals"]),

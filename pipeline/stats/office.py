@@ -6,7 +6,6 @@ renderers never read the dataset's raw tables.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -14,6 +13,7 @@ import pandas as pd
 from ..model import Dataset
 from ..periods import Period
 from ..standard import Standard
+from .selection import to_date
 
 OFFICE_SHEETS = ("special_work", "team", "training")
 # Sheet id -> the date column that places a row in a period (workbook standard, period rules).
@@ -27,12 +27,6 @@ class OfficeRows:
 
     loaded: bool
     rows: dict[str, list[dict]] = field(default_factory=dict)  # sheet id -> rows
-
-
-def _date(value) -> dt.date | None:
-    if value is None or pd.isna(value):
-        return None
-    return value.date() if isinstance(value, dt.datetime) else value
 
 
 def _text(value) -> str | None:
@@ -51,7 +45,7 @@ def _records(frame: pd.DataFrame, sheet_id: str, std: Standard) -> list[dict]:
         for col in cols:
             value = row.get(col.id)
             if col.type == "date":
-                rec[col.id] = _date(value)
+                rec[col.id] = to_date(value)
             elif col.type in ("count", "year"):
                 rec[col.id] = 0 if value is None or pd.isna(value) else int(value)
             else:

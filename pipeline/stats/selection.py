@@ -16,10 +16,9 @@ from functools import cached_property
 import pandas as pd
 
 from ..model import Dataset
+from ..read.normalize import PROVENANCE, ROUND_SHEETS
 from ..standard import Standard
 
-PROVENANCE = ("source_file", "source_sheet", "source_row")
-ROUND_SHEETS = ("round_orgs", "workload", "problems", "clues")
 # Period rules of the workbook standard: the date that places a row in a period.
 DATE_OF_ROW = {"round_orgs": "start", "workload": "date", "problems": "found", "clues": "found"}
 # The clue sheet reaches the statistics only through these columns (counts and categories).
