@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..explanations import CheckCounts
 from ..model import Dataset, SourceFile
 from ..periods import Period
 from ..standard import Standard
@@ -55,6 +56,7 @@ class Report:
     office: OfficeRows  # the office's own rows of the period (summary draft only)
     std: Standard = field(repr=False)  # the standard the figures follow: labels for the renderers
     metrics: dict = field(default_factory=dict)
+    checks: CheckCounts = field(default_factory=CheckCounts)  # findings of the whole run (all workbooks)
 
     @property
     def detail(self) -> Figures:
@@ -125,7 +127,8 @@ def build_report(ds: Dataset, std: Standard, period: Period, today: dt.date | No
         compiler=_info(ds, INFO_COMPILER, ""), compiled_on=today, term=term, main=main, ytd=ytd,
         previous=previous, previous_ytd=previous_ytd, rounds=rounds, coverage=coverage,
         trend=_trend(frames, period), overdue=_overdue(frames, period.end),
-        sources=list(ds.sources), excluded=list(ds.excluded), office=office_rows(ds, period, std), std=std)
+        sources=list(ds.sources), excluded=list(ds.excluded), office=office_rows(ds, period, std), std=std,
+        checks=ds.counts)
     report.metrics = build_metrics(report)
     return report
 
@@ -158,7 +161,8 @@ def build_metrics(report: Report) -> dict:
     ``problems_by_status`` (status at the period end), ``clues_by_transfer``; for monthly
     ``year_to_date_breakdowns`` (the five breakdowns of the year to date); ``by_group``
     (table 3); ``coverage.inspected_not_in_force``; ``monthly_trend``; ``overdue_problems``
-    (null when no 整改时限 was filled); ``excluded`` (workbooks left out).
+    (null when no 整改时限 was filled); ``excluded`` (workbooks left out); ``checks`` (findings
+    of the run: errors, warnings, explained and unexplained warnings, office-loop.md §4).
     Rates are fractions, null when there is nothing to divide by.
     """
     m: dict = {"schema_version": SCHEMA_VERSION, "period": _period_dict(report.period),
@@ -180,6 +184,7 @@ def build_metrics(report: Report) -> dict:
     m["overdue_problems"] = None if report.overdue is None else len(report.overdue)
     m["sources"] = [{"file": s.path, "sha256": s.sha256} for s in report.sources]
     m["excluded"] = list(report.excluded)
+    m["checks"] = report.checks.as_dict()
     return m
 
 
