@@ -70,9 +70,9 @@ class CheckCounts:
         return asdict(self)
 
 
-def unexplained_notice(counts: CheckCounts, report_name: str, sheet_name: str) -> str:
-    """The line at the top of the leadership workbook while some warning is unexplained ("" when none)."""
+def unexplained_notice(counts: CheckCounts, sheet_name: str) -> str:
+    """The line atop the leadership workbook while some warning is unexplained ("" when none)."""
     if not counts.unexplained:
         return ""
     return (f"注意：还有 {counts.unexplained} 处核实性问题（警告）未说明，"
-            f"请核实后改正或填写核实说明（见{report_name}“{sheet_name}”表）。")
+            f"请核实后改正或填写核实说明（见校验报告“{sheet_name}”表）。")
