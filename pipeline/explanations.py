@@ -23,6 +23,10 @@ UNEXPLAINABLE = frozenset({"explanation-too-short", "explanation-unmatched", "ex
 
 EXPLAINED, UNEXPLAINED, NOT_EXPLAINABLE = "已说明", "未说明", "不可说明"  # 状态 in the check report
 
+# The check report's 核实说明 sheet: column ids of the standard's explanations sheet (headers
+# from there), the key and 核实说明 first, then 值, 问题说明, 状态 (office-loop.md §2).
+EXPLANATION_COLUMNS = ("file", "sheet", "row", "column", "code", "text", "value", "message", "status")
+
 Key = tuple[str, str, int | None, str, str]  # (文件, 工作表, 行, 列, 问题代码)
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from ..explanations import EXPLAINED, NOT_EXPLAINABLE, explanation_key, status
+from ..explanations import EXPLAINED, EXPLANATION_COLUMNS, NOT_EXPLAINABLE, explanation_key, status
 from ..findings import ERROR, WARNING, Finding
 from ..model import Dataset, excluded_notice
 from ..output import atomic_path
@@ -27,9 +27,8 @@ SHEET_SUMMARY = "汇总"
 LEVEL_HEADER = "级别"
 # The location, value, message and code of a finding: column ids of the standard's
 # explanations sheet, whose headers both finding sheets use (a report copied into the
-# inputs is read with them). 核实说明 lists the key and 核实说明 first, then 值, 问题说明, 状态.
+# inputs is read with them); the 核实说明 sheet's columns: explanations.EXPLANATION_COLUMNS.
 FINDING_COLUMNS = ("file", "sheet", "row", "column", "value", "message", "code")
-EXPLANATION_COLUMNS = ("file", "sheet", "row", "column", "code", "text", "value", "message", "status")
 SUMMARY_HEADERS = ("文件", "工作簿类型", "错误", "警告")
 SKIPPED_HEADERS = ("跳过的文件", "原因")
 NO_FINDINGS = "未发现问题：全部工作簿通过校验。"
