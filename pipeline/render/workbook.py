@@ -127,7 +127,7 @@ def _write_main(report: Report, tables: list[Table], target: Path) -> Path:
         for k, table in enumerate(tables):
             if k == CHARTS_AFTER and placed:
                 write_chart_sheet(wb, placed, _chart_banner(report, styles), FOOTER)
-            _write_table(wb, styles, table, report, first=k == 0)
+            _write_table(wb, styles, table, report, k == 0)
         wb.close()
     return target
 
