@@ -289,3 +289,29 @@ def test_documents_without_deadlines_say_so(tmp_path):
     brief = write_documents(build_report(_dataset(undated), STD, monthly("2020-12"), today=TODAY),
                             tmp_path)[0][1].read_text(encoding="utf-8")
     assert "逾期未整改" not in brief
+
+
+def test_a_long_ledger_moves_to_the_companion_with_its_colours(report, tmp_path, monkeypatch):
+    from pipeline.render import workbook
+
+    monkeypatch.setattr(workbook, "DETAIL_INLINE_CELLS", 100)  # 15 rows x 16 columns = 240 cells
+    main, moved = workbook.plan_workbooks(report)
+    assert "整改台账" in [t.sheet for t in moved]
+    pointer = next(t for t in main if t.sheet == "整改台账")
+    assert pointer.rows == [] and "巡察工作统计_2020年度_明细.xlsx" in pointer.empty_text
+    path = workbook.write_companion(report, moved, tmp_path)[0]
+    ws = openpyxl.load_workbook(path)["整改台账"]
+    first = ws[3]  # row 1 title, row 2 header, then the rows
+    assert (first[1].value, first[1].fill.fgColor.rgb, first[6].value) == ("逾期未整改（红）", "FFF8696B", "L60")
+
+
+def test_the_round_template_says_what_the_deadline_is_for(tmp_path):
+    from pipeline.authoring.blank_forms import write_templates
+
+    path = next(p for p in write_templates(tmp_path, STD) if p.name == STD.workbook("round").file)
+    sheet = STD.sheet("problems")
+    ws = openpyxl.load_workbook(path)[sheet.name]
+    col = [c.value for c in ws[1]].index(sheet.header("deadline")) + 1
+    letter = openpyxl.utils.get_column_letter(col)
+    dv = next(v for v in ws.data_validations.dataValidation if str(v.sqref).startswith(f"{letter}2:"))
+    assert dv.type == "date" and "整改台账" in dv.prompt and "红灯" in dv.prompt
