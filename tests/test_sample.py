@@ -178,3 +178,17 @@ def test_the_reader_finds_no_error_in_the_sample(sample):
     ds = load_dataset(sample, STD)
     assert [f for f in ds.findings if f.is_error] == []
     assert len(ds.sources) == len(list(sample.rglob("*.xlsx")))
+
+
+@pytest.mark.parametrize("period", ["annual 2020", "monthly 2021-06"])
+def test_every_light_of_the_ledger_shows_in_the_sample(sample, period):
+    """The sample's long-term items (sample_county.LONG_TERM) light yellow and green."""
+    from pipeline.periods import annual, monthly
+    from pipeline.read.load import load_dataset
+    from pipeline.stats.ledger import STATES, build_ledger
+    from pipeline.stats.selection import Frames
+
+    kind, when = period.split()
+    span = annual(when) if kind == "annual" else monthly(when)
+    ledger = build_ledger(Frames.from_dataset(load_dataset(sample, STD), STD), span.start, span.end)
+    assert all(ledger.counts[s] >= 1 for s in STATES), ledger.counts

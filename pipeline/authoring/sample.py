@@ -29,6 +29,7 @@ from .sample_county import (
     GROUPS,
     INSTITUTIONS,
     LEADERS,
+    LONG_TERM,
     NOTES,
     OFFICE_YEAR,
     PARTY_GOV,
@@ -240,6 +241,10 @@ def problem_rows(ctx: Context, rnd: RoundPlan, plan: GroupPlan,
                "summary": rng.choice(PROBLEM_TEXTS[min(cat_no, len(PROBLEM_TEXTS) - 1)]),
                "found": found}
         row.update(_rectification(ctx, rnd, plan, found))
+        if row["problem_id"] in LONG_TERM:  # no random draw: the other rows stay as they were
+            deadline, done_on = LONG_TERM[row["problem_id"]]
+            row.update(deadline=deadline, status=ctx.std.enum_values("rectification_status")[-1],
+                       rectified_on=done_on)
         rows.append(row)
     return rows
 

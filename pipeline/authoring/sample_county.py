@@ -142,6 +142,17 @@ ROUNDS = (
         GroupPlan(3, "regular", _township_units("西岭镇"), T15, None))),
 )
 
+# Long-term items (长期整改事项): 整改时限 set apart from the round's and 整改完成日期 just
+# before it. problem id -> (整改时限, 整改完成日期). Chosen so that every light of the
+# rectification ledger shows in the sample both as of 2020-12-31 (annual 2020: W6-1-006
+# yellow, W6-4-005 green) and as of 2021-06-30 (monthly 2021-06: W8-1-005 yellow, W8-3-001 green).
+LONG_TERM = {
+    "W6-1-006": (D(2021, 1, 5), D(2021, 1, 4)),
+    "W6-4-005": (D(2021, 1, 15), D(2021, 1, 14)),
+    "W8-1-005": (D(2021, 7, 8), D(2021, 7, 6)),
+    "W8-3-001": (D(2021, 7, 16), D(2021, 7, 15)),
+}
+
 # ---------------------------------------------------------------- texts
 PROBLEM_TEXTS = (  # by position in the taxonomy
     ("落实意识形态工作责任制不到位", "贯彻落实上级决策部署打折扣", "脱贫攻坚项目推进缓慢",

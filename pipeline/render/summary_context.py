@@ -108,6 +108,18 @@ def coverage_view(cov: dict | None, categories: dict[str, str], std: Standard) -
             "families": families, "not_in_force": list(cov.get("inspected_not_in_force", []))}
 
 
+# ------------------------------------------------------------------ rectification ledger
+
+def rectification_view(report) -> dict:
+    """The ledger's tallies (metrics ``rectification``) and the organisations with overdue
+    problems, most overdue first (as in 表16)."""
+    ledger = report.ledger
+    counts = {k: v for k, v in report.metrics["rectification"].items() if k not in ("as_of", "overdue_list")}
+    return {**counts, "as_of": ledger.as_of, "has_deadlines": ledger.has_deadlines,
+            "due_soon_days": ledger.rules.due_soon_days, "labels": dict(ledger.rules.labels),
+            "overdue_orgs": [e["org"] for e in ledger.by_org if e["overdue"]]}
+
+
 # ------------------------------------------------------------------ office sheets
 
 def _office_gap(report, std: Standard):
@@ -145,6 +157,7 @@ def build_context(report) -> dict:
         "previous_year": metrics.get("previous_year"),
         "previous_year_to_date": metrics.get("previous_year_to_date"),
         "coverage": coverage_view(metrics.get("coverage"), unit_categories(report), std),
+        "rectification": rectification_view(report),
         "office_loaded": report.office.loaded,
         "special_work": office["special_work"],
         "team": _team(office["team"]), "team_rows": office["team"],

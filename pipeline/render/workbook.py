@@ -22,9 +22,10 @@ from ..periods import cn_date
 from ..stats.aggregate import Report
 from . import tables as t1
 from .sheet_conventions import XLSXWRITER_OPTIONS, print_a4_landscape
-from .table_model import NOT_APPLICABLE, Pct, Table, display_width
+from .table_model import FILLS, NOT_APPLICABLE, Filled, Pct, Table, display_width
 from .tables_coverage import coverage, uninspected
 from .tables_detail import detail_tables
+from .tables_ledger import ledger_tables
 from .workbook_charts import Placed, write_chart_sheet
 
 FONT = "宋体"
@@ -46,10 +47,11 @@ def workbook_name(report: Report) -> str:
 
 
 def all_tables(report: Report) -> list[Table]:
-    """Every table of the workbook, in sheet order: tables 1–9 of outputs.md, then details."""
+    """Every table of the workbook, in sheet order: tables 1–9 of outputs.md, then details,
+    then the rectification ledger (表15, 表16)."""
     main = [t1.overview, t1.by_round, t1.by_group, t1.problems_by_category, t1.clues,
             t1.ecology, coverage, uninspected, t1.sources]
-    return [make(report) for make in main] + detail_tables(report)
+    return [make(report) for make in main] + detail_tables(report) + ledger_tables(report)
 
 
 def companion_name(report: Report) -> str:
@@ -155,10 +157,14 @@ def _styles(wb) -> dict:
     styles = {name: wb.add_format(spec) for name, spec in specs.items()}
     for name in ("text", "wrap", "int", "pct", "date", "na"):
         styles[f"{name}_total"] = wb.add_format({**specs[name], "bold": True})
+    for name, colour in FILLS.items():
+        styles[f"fill_{name}"] = wb.add_format({**cell, "align": "center", "bg_color": colour})
     return styles
 
 
 def _style_of(value, wrap: bool, total: bool, styles: dict):
+    if isinstance(value, Filled):
+        return styles[f"fill_{value.fill}"]
     if isinstance(value, Pct):
         name = "pct"
     elif isinstance(value, dt.date):
