@@ -178,3 +178,17 @@ def test_the_reader_finds_no_error_in_the_sample(sample):
     ds = load_dataset(sample, STD)
     assert [f for f in ds.findings if f.is_error] == []
     assert len(ds.sources) == len(list(sample.rglob("*.xlsx")))
+
+
+def test_the_plan_covers_every_round_and_one_group_never_submits(rounds, registry):
+    """巡察计划: every submitted group is planned; 十四届第9轮第四巡察组 is due in 2021 but has no
+    workbook (missing in monthly --month 2021-06); 县林业局 is in no plan."""
+    plan = registry["plan"]
+    planned = {(r["term"], r["round"], r["group"]) for r in plan}
+    submitted = {(i["term"], i["round"], i["group"]) for i in (s["round_info"][0] for s in rounds.values())}
+    assert submitted <= planned
+    unsubmitted = {k: min(r["start"] for r in plan if (r["term"], r["round"], r["group"]) == k)
+                   for k in planned - submitted}
+    assert unsubmitted[("十四届", 9, "第四巡察组")] < dt.date(2021, 6, 30)
+    assert all(r["end"] >= r["start"] for r in plan)
+    assert "县林业局" in {u["name"] for u in registry["units"]} - {r["org"] for r in plan}
