@@ -192,3 +192,15 @@ def test_every_light_of_the_ledger_shows_in_the_sample(sample, period):
     span = annual(when) if kind == "annual" else monthly(when)
     ledger = build_ledger(Frames.from_dataset(load_dataset(sample, STD), STD), span.start, span.end)
     assert all(ledger.counts[s] >= 1 for s in STATES), ledger.counts
+def test_the_plan_covers_every_round_and_one_group_never_submits(rounds, registry):
+    """巡察计划: every submitted group is planned; 十四届第9轮第四巡察组 is due in 2021 but has no
+    workbook (missing in monthly --month 2021-06); 县林业局 is in no plan."""
+    plan = registry["plan"]
+    planned = {(r["term"], r["round"], r["group"]) for r in plan}
+    submitted = {(i["term"], i["round"], i["group"]) for i in (s["round_info"][0] for s in rounds.values())}
+    assert submitted <= planned
+    unsubmitted = {k: min(r["start"] for r in plan if (r["term"], r["round"], r["group"]) == k)
+                   for k in planned - submitted}
+    assert unsubmitted[("十四届", 9, "第四巡察组")] < dt.date(2021, 6, 30)
+    assert all(r["end"] >= r["start"] for r in plan)
+    assert "县林业局" in {u["name"] for u in registry["units"]} - {r["org"] for r in plan}

@@ -33,6 +33,8 @@ from .sample_county import (
     NOTES,
     OFFICE_YEAR,
     PARTY_GOV,
+    PLAN_ONLY,
+    PLANNED_DAYS,
     PROBLEM_TEXTS,
     REMOVED,
     ROUND_TYPE_KEYS,
@@ -104,8 +106,17 @@ def registry_units(ctx: Context) -> list[dict]:
     return rows
 
 
+def plan_rows(ctx: Context) -> list[dict]:
+    """The 巡察计划 rows: every group of every round (and PLAN_ONLY), one row per organisation."""
+    rounds = sorted((*ROUNDS, *PLAN_ONLY), key=lambda r: (_term_start(r.term), r.number))
+    return [{"term": rnd.term, "round": rnd.number, "type": ctx.rtype(plan.type), "group": GROUPS[plan.group],
+             "org": org, "start": plan.start,
+             "end": plan.end or plan.start + dt.timedelta(days=PLANNED_DAYS)}
+            for rnd in rounds for plan in sorted(rnd.groups, key=lambda g: g.group) for org in plan.units]
+
+
 def write_registry(ctx: Context, out_dir: Path) -> Path:
-    """The registry workbook: terms, units, basic information."""
+    """The registry workbook: terms, units, basic information, the round plan."""
     spec = ctx.std.workbook("registry")
     wb = new_workbook(spec, ctx.std)
     rows = {
@@ -113,6 +124,7 @@ def write_registry(ctx: Context, out_dir: Path) -> Path:
         "units": registry_units(ctx),
         "basic_info": [{"item": "县名", "content": COUNTY},
                        {"item": "编制单位", "content": COMPILER}],
+        "plan": plan_rows(ctx),
     }
     for sheet in spec.sheets:
         fill_rows(wb[sheet.name], sheet, rows.get(sheet.id, []))
@@ -269,6 +281,10 @@ def _rectification(ctx: Context, rnd: RoundPlan, plan: GroupPlan, found: dt.date
         fixed = ctx.day(feedback, min(feedback + dt.timedelta(days=120), last))
         return {**row, "status": done, "rectified_on": max(fixed, found)}
     return {**row, "status": ongoing if draw < 0.92 else not_yet}
+
+
+def _term_start(term: str) -> dt.date:
+    return next(start for name, start, _ in TERMS if name == term)
 
 
 def _term_end(term: str) -> dt.date:

@@ -4,7 +4,7 @@
 there are many; unparseable cells are reported once, by ``read.normalize``),
 gives blank 巡察组 cells their file's only group and each round row its
 届次/轮次, then calls ``check`` once on the combined frames: pandera checks every
-sheet (``rows``), then the cross-sheet and cross-workbook checks (``cross``);
+sheet (``rows``), then the cross-sheet and cross-workbook checks (``cross``, ``plan``);
 neither changes a frame. ``complete`` makes the frames the statistics read.
 """
 
@@ -17,6 +17,7 @@ from ..read.workbook import FileRead
 from ..standard import Standard
 from .complete import complete
 from .cross import cross_findings
+from .plan import plan_findings
 from .rows import row_findings
 
 
@@ -29,4 +30,5 @@ def check(frames: dict[str, pd.DataFrame], blanks: dict[str, pd.DataFrame], earl
     was reported and fills 对象类别 from the registry, on copies.
     """
     findings = row_findings(frames, blanks, earlier, std) + cross_findings(frames, reads, std)
+    findings += plan_findings(frames, std)
     return findings, complete(frames, std)

@@ -26,6 +26,7 @@ from .coverage import Coverage, compute_coverage
 from .figures import Figures, period_figures
 from .ledger import Ledger, build_ledger
 from .office import OfficeRows, office_rows
+from .plan import PlanStatus, compute_plan, planned_orgs_metrics, silent_groups, submissions_metrics, with_projection
 from .rounds import RoundSummary, summaries_from_frames
 from .selection import Frames
 
@@ -56,6 +57,8 @@ class Report:
     office: OfficeRows  # the office's own rows of the period (summary draft only)
     std: Standard = field(repr=False)  # the standard the figures follow: labels for the renderers
     metrics: dict = field(default_factory=dict)
+    plan: PlanStatus | None = None  # the round plan as of the period end; None: no 巡察计划 rows
+    silent_groups: list[dict] | None = None  # monthly only: groups with no 工作量 row in the month
 
     @property
     def overdue(self) -> pd.DataFrame | None:
@@ -122,7 +125,8 @@ def build_report(ds: Dataset, std: Standard, period: Period, today: dt.date | No
         compiler=_info(ds, INFO_COMPILER, ""), compiled_on=today, term=term, main=main, ytd=ytd,
         previous=previous, previous_ytd=previous_ytd, rounds=rounds, coverage=coverage,
         trend=_trend(frames, period), ledger=build_ledger(frames, period.start, period.end),
-        sources=list(ds.sources), excluded=list(ds.excluded), office=office_rows(ds, period, std), std=std)
+        sources=list(ds.sources), excluded=list(ds.excluded), office=office_rows(ds, period, std), std=std,
+        plan=compute_plan(frames, coverage), silent_groups=silent_groups(frames, period))
     report.metrics = build_metrics(report)
     return report
 
@@ -157,6 +161,9 @@ def build_metrics(report: Report) -> dict:
     (table 3); ``coverage.inspected_not_in_force``; ``monthly_trend``; ``overdue_problems``
     (null when no 整改时限 was filled; else the ledger's ``overdue`` count); ``rectification``
     (the ledger, office-loop.md §4); ``excluded`` (workbooks left out).
+    From office-loop.md §4 (stats/plan.py): ``submissions``, ``planned_orgs``, coverage
+    ``planned``/``projected_rate``/``unplanned`` (null without a 巡察计划), ``silent_groups``
+    (null unless monthly).
     Rates are fractions, null when there is nothing to divide by.
     """
     m: dict = {"schema_version": SCHEMA_VERSION, "period": _period_dict(report.period),
@@ -173,7 +180,10 @@ def build_metrics(report: Report) -> dict:
         m["year_to_date_breakdowns"] = _breakdowns(report.ytd)
     m["rounds"] = [r.metrics_entry() for r in report.rounds]
     m["by_group"] = [_group_entry(g) for g in report.main.group_rows]
-    m["coverage"] = report.coverage.metrics()
+    m["submissions"] = submissions_metrics(report.plan)
+    m["planned_orgs"] = planned_orgs_metrics(report.plan)
+    m["coverage"] = with_projection(report.coverage, report.plan)
+    m["silent_groups"] = report.silent_groups
     m["monthly_trend"] = [dict(t) for t in report.trend]
     m["overdue_problems"] = None if report.overdue is None else len(report.overdue)
     m["rectification"] = report.ledger.metrics()
