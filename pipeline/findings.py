@@ -194,7 +194,7 @@ _ENTRIES = (
                                      "请填写名册中{township_category}的{name_header}。",
           "所属乡镇 is not a registry unit of the township category (suggestions)"),
     Entry("term-unknown", ERROR, "{term_header}“{value}”不在{registry}的“{terms_sheet}”中（现有：{terms}）。{hint}",
-          "a round's 届次 is not a registry term"),
+          "a round's (or a 巡察计划 row's) 届次 is not a registry term"),
     Entry("round-outside-term", ERROR, {
         "start": "{start_header}不在“{term}”的起止日期（{span}）之内。请检查{start_header}或{term_header}。",
         "end": "{end_header}晚于“{term}”的{term_end_header}（{term_end}）。请检查{end_header}或{term_header}。",
@@ -212,7 +212,7 @@ _ENTRIES = (
           "a 巡察组 not in its workbook's 轮次信息"),
     Entry("org-not-in-registry", ERROR,
           "“{value}”不在{registry}中。{hint}请填写名册中的单位全称，或先把该单位加入名册。",
-          "an inspected organisation not in the registry (closest names suggested)"),
+          "an inspected (or planned: 巡察计划) organisation not in the registry (closest names suggested)"),
     Entry("category-mismatch", ERROR,
           "{category_header}“{value}”与名册不一致（名册为“{registered}”）。请改为与名册一致，或留空。",
           "对象类别 disagrees with the registry"),
@@ -244,6 +244,16 @@ _ENTRIES = (
           "a unit inspected before its 纳入日期"),
     Entry("date-outside-round", WARNING, "日期不在本巡察组的巡察期间（{start} 至 {end}）{slack}内，请核对。",
           "a row dated outside its group's round (after end + slack; slack is '' for 巡察对象)"),
+    # ------------------------------------------------ round plan (check/plan)
+    Entry("plan-duplicate", ERROR,
+          "“{value}”在同一届次、同一轮次的计划中出现了两次（另见 {first}）。每轮每个党组织只写一行，"
+          "请删除重复的行，或改正届次、轮次。",
+          "the same (届次, 轮次, 被巡察党组织) twice in the 巡察计划 sheet"),
+    Entry("submission-unplanned", WARNING,
+          "{term}第 {round} 轮的“{plan_sheet}”中没有{group_header}“{value}”（计划中有：{groups}）。"
+          "请核对{group_header}是否填错，或在{registry}的“{plan_sheet}”表中补充该组的计划。",
+          "a round workbook for a (届次, 轮次) that the plan covers, from a 巡察组 the plan lacks for it "
+          "(on its 轮次信息 row)"),
 )
 
 # --- explanations and 核实性 checks (check/explain, check/plausible)

@@ -45,6 +45,10 @@ def june(dataset):
     return build_report(dataset, STD, monthly("2020-06"), today=TODAY)
 
 
+# The county fills no 巡察计划: each coverage tally's projection is null (office-loop.md §4).
+NO_PLAN = {"planned": None, "projected_rate": None}
+
+
 def test_annual_totals(year):
     assert year.metrics["totals"] == {
         # R2 (→2020-01-15), R3, R4, R5 (in progress); R1 ended 2019-06-28
@@ -146,17 +150,17 @@ def test_annual_coverage(year):
     # county units in force: all 9 (县大数据中心 added 2020-09-01); inspected by counting
     # rounds: 县财政局, 县教育局 (R1), 东关镇, 西河乡 (R2), 县委办公室, 县供水公司 (R3),
     # 县医保中心 (R5); 县人防办 only by the 专项 R4
-    assert cov["county"] == {"total": 9, "inspected": 7, "rate": 7 / 9}
+    assert cov["county"] == {"total": 9, "inspected": 7, "rate": 7 / 9, **NO_PLAN}
     # village: 东关村, 西河村, 北岭村, 城关社区 (南坡村 merged away 2020-05-31);
     # inspected 东关村 (R2), 西河村 (R3), 城关社区 (R5)
-    assert cov["village"] == {"total": 4, "inspected": 3, "rate": 0.75}
+    assert cov["village"] == {"total": 4, "inspected": 3, "rate": 0.75, **NO_PLAN}
     assert cov["by_category"] == {
-        "县直党群行政单位": {"total": 4, "inspected": 3, "rate": 0.75},
-        "乡镇（街道）": {"total": 2, "inspected": 2, "rate": 1.0},
-        "科级事业单位": {"total": 2, "inspected": 1, "rate": 0.5},
-        "国有企业": {"total": 1, "inspected": 1, "rate": 1.0},
-        "村党组织": {"total": 3, "inspected": 2, "rate": 2 / 3},
-        "社区党组织": {"total": 1, "inspected": 1, "rate": 1.0},
+        "县直党群行政单位": {"total": 4, "inspected": 3, "rate": 0.75, **NO_PLAN},
+        "乡镇（街道）": {"total": 2, "inspected": 2, "rate": 1.0, **NO_PLAN},
+        "科级事业单位": {"total": 2, "inspected": 1, "rate": 0.5, **NO_PLAN},
+        "国有企业": {"total": 1, "inspected": 1, "rate": 1.0, **NO_PLAN},
+        "村党组织": {"total": 3, "inspected": 2, "rate": 2 / 3, **NO_PLAN},
+        "社区党组织": {"total": 1, "inspected": 1, "rate": 1.0, **NO_PLAN},
     }
     assert cov["uninspected"] == ["县人防办", "县大数据中心", "北岭村"]
     assert cov["inspected_not_in_force"] == ["南坡村"]
@@ -273,10 +277,10 @@ def test_monthly_rounds_and_coverage(june):
     cov = m["coverage"]
     # county in force 2020-06-30: 8 (县大数据中心 not yet); inspected 县财政局, 县教育局,
     # 东关镇, 西河乡, 县委办公室, 县供水公司 (县医保中心 only in October)
-    assert cov["county"] == {"total": 8, "inspected": 6, "rate": 0.75}
+    assert cov["county"] == {"total": 8, "inspected": 6, "rate": 0.75, **NO_PLAN}
     # village: 东关村, 西河村, 北岭村, 城关社区; inspected 东关村, 西河村
-    assert cov["village"] == {"total": 4, "inspected": 2, "rate": 0.5}
-    assert cov["by_category"]["科级事业单位"] == {"total": 1, "inspected": 0, "rate": 0.0}
+    assert cov["village"] == {"total": 4, "inspected": 2, "rate": 0.5, **NO_PLAN}
+    assert cov["by_category"]["科级事业单位"] == {"total": 1, "inspected": 0, "rate": 0.0, **NO_PLAN}
     assert cov["uninspected"] == ["县人防办", "县医保中心", "北岭村", "城关社区"]
     assert june.overdue is not None and june.overdue.empty  # no deadline passed by 06-30
     assert [t["talks"] for t in m["monthly_trend"]] == [8, 0, 0, 26, 30, 25]

@@ -254,7 +254,7 @@ def test_other_work_and_plan(text):
 
 def test_markers_are_counted_and_nothing_is_made_up(annual_doc):
     text, markers, _ = annual_doc
-    assert markers == 2  # 副科级巡察专员, the plan
+    assert markers == 3  # 副科级巡察专员, 未填报巡察计划 (coverage incomplete, no 巡察计划), the plan
     assert len(MARKER_RE.findall(text)) == markers
     assert "X" not in text and "x" not in text
     assert "None" not in text and "nan" not in text.lower()
@@ -314,7 +314,7 @@ def test_without_office_workbook_each_office_section_is_marked(tmp_path):
     ]
     for sentence in expected:
         assert sentence in text
-    assert markers == 5  # the four above and the plan
+    assert markers == 6  # the four above, 未填报巡察计划 and the plan
     assert "上下联动" not in text  # no data, no invented section
 
 

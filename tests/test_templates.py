@@ -335,3 +335,19 @@ def test_a_relabelled_header_and_value_reach_the_reader(relabelled, tmp_path):
                       "type": ["巡察回头看"]}
     shipped = load(tmp_path / "in", STD)  # 问题简述 is not a header of the shipped standard
     assert {f.code for f in shipped.findings} >= {"column-missing", "enum-invalid"}
+
+
+def test_registry_template_has_the_optional_plan_sheet(books):
+    """巡察计划: after the registry's other sheets, 巡察类型 as a dropdown, dates validated, in 填表说明."""
+    book, plan = books["registry"], STD.sheet("plan")
+    assert book.sheetnames[-2:] == [plan.name, LISTS_SHEET]
+    ws = book[plan.name]
+    assert [c.value for c in ws[1]] == [c.header for c in plan.columns]
+    ids = [c.id for c in plan.columns]
+    kind = _validation_of(ws, ids.index("type") + 1)
+    assert kind.type == "list" and _list_values(book, kind.formula1) == list(STD.enum_values("round_type"))
+    for col_id in ("start", "end"):
+        assert _validation_of(ws, ids.index(col_id) + 1).type == "date"
+    assert _validation_of(ws, ids.index("round") + 1).type == "whole"
+    notes = [r[0] for r in book[INSTRUCTIONS_SHEET].iter_rows(values_only=True) if r[0]]
+    assert f"工作表“{plan.name}”（可选，不用可删除）：{plan.purpose}" in notes

@@ -151,9 +151,10 @@ def _kind(path: Path, wb_id: str, sheets: dict[str, list[dict] | None]) -> Path:
     return write_workbook(path, content)
 
 
-def registry(path: Path, terms=TERMS, units=UNITS, basic_info=BASIC_INFO) -> Path:
-    """A 巡察对象名册 workbook (defaults: the valid county)."""
-    return _kind(path, "registry", {"terms": terms, "units": units, "basic_info": basic_info})
+def registry(path: Path, terms=TERMS, units=UNITS, basic_info=BASIC_INFO, plan=()) -> Path:
+    """A 巡察对象名册 workbook (defaults: the valid county; its 巡察计划 sheet empty)."""
+    return _kind(path, "registry", {"terms": terms, "units": units, "basic_info": basic_info,
+                                    "plan": list(plan)})
 
 
 def round_wb(path: Path, info=ROUND_INFO, orgs=ROUND_ORGS, workload=WORKLOAD, problems=PROBLEMS,

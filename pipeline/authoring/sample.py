@@ -32,9 +32,12 @@ from .sample_county import (
     GROUPS,
     INSTITUTIONS,
     LEADERS,
+    LONG_TERM,
     NOTES,
     OFFICE_YEAR,
     PARTY_GOV,
+    PLAN_ONLY,
+    PLANNED_DAYS,
     PLANTED,
     PROBLEM_TEXTS,
     RECTIFIED_AFTER_DAYS,
@@ -109,8 +112,17 @@ def registry_units(ctx: Context) -> list[dict]:
     return rows
 
 
+def plan_rows(ctx: Context) -> list[dict]:
+    """The 巡察计划 rows: every group of every round (and PLAN_ONLY), one row per organisation."""
+    rounds = sorted((*ROUNDS, *PLAN_ONLY), key=lambda r: (_term_start(r.term), r.number))
+    return [{"term": rnd.term, "round": rnd.number, "type": ctx.rtype(plan.type), "group": GROUPS[plan.group],
+             "org": org, "start": plan.start,
+             "end": plan.end or plan.start + dt.timedelta(days=PLANNED_DAYS)}
+            for rnd in rounds for plan in sorted(rnd.groups, key=lambda g: g.group) for org in plan.units]
+
+
 def write_registry(ctx: Context, out_dir: Path) -> Path:
-    """The registry workbook: terms, units, basic information."""
+    """The registry workbook: terms, units, basic information, the round plan."""
     spec = ctx.std.workbook("registry")
     wb = new_workbook(spec, ctx.std)
     rows = {
@@ -118,6 +130,7 @@ def write_registry(ctx: Context, out_dir: Path) -> Path:
         "units": registry_units(ctx),
         "basic_info": [{"item": "县名", "content": COUNTY},
                        {"item": "编制单位", "content": COMPILER}],
+        "plan": plan_rows(ctx),
     }
     for sheet in spec.sheets:
         fill_rows(wb[sheet.name], sheet, rows.get(sheet.id, []))
@@ -246,6 +259,10 @@ def problem_rows(ctx: Context, rnd: RoundPlan, plan: GroupPlan,
                "summary": rng.choice(PROBLEM_TEXTS[min(cat_no, len(PROBLEM_TEXTS) - 1)]),
                "found": found}
         row.update(_rectification(ctx, rnd, plan, found))
+        if row["problem_id"] in LONG_TERM:  # no random draw: the other rows stay as they were
+            deadline, done_on = LONG_TERM[row["problem_id"]]
+            row.update(deadline=deadline, status=ctx.std.enum_values("rectification_status")[-1],
+                       rectified_on=done_on)
         rows.append(row)
     return rows
 
@@ -270,6 +287,10 @@ def _rectification(ctx: Context, rnd: RoundPlan, plan: GroupPlan, found: dt.date
         fixed = ctx.day(feedback, min(feedback + dt.timedelta(days=120), last))
         return {**row, "status": done, "rectified_on": max(fixed, found)}
     return {**row, "status": ongoing if draw < 0.92 else not_yet}
+
+
+def _term_start(term: str) -> dt.date:
+    return next(start for name, start, _ in TERMS if name == term)
 
 
 def _term_end(term: str) -> dt.date:
@@ -316,7 +337,9 @@ def _plant(ctx: Context, code: str, rows: dict[str, list[dict]]) -> tuple[str, i
         rows["clues"][0].update(cadres=0, others=0)
         return "clues", 0, "cadres"
     ongoing = ctx.std.enum_values("rectification_status")[1]
-    k = next(k for k, p in enumerate(rows["problems"]) if p["status"] == ongoing)
+    k = next((k for k, p in enumerate(rows["problems"]) if p["status"] == ongoing), None)
+    if k is None:
+        raise ValueError(f"sample: PLANTED {code} needs a problem {ongoing} in this workbook")
     problem = rows["problems"][k]
     problem["rectified_on"] = problem["found"] + dt.timedelta(days=RECTIFIED_AFTER_DAYS)
     return "problems", k, "rectified_on"  # rectified-date-unexpected

@@ -37,7 +37,9 @@ PARTY_GOV = ("县委办公室", "县人大常委会办公室", "县政府办公�
              "县扶贫开发办公室", "县医疗保障局", "县行政审批服务管理局", "县能源局",
              "县退役军人事务局", "县交通警察大队", "县工商业联合会", "中共示例县委党校",
              "县残疾人联合会", "县委党史研究室", "县人民防空办公室", "县教育局", "县卫生健康局",
-             "县农业农村局", "县自然资源局")
+             "县农业农村局", "县自然资源局",
+             # planned in 2021 (PLAN_ONLY), or in no plan at all (县林业局): never inspected
+             "县市场监督管理局", "县审计局", "县统计局", "县林业局")
 INSTITUTIONS = ("县直属机关事务服务中心", "县经济发展研究中心", "县重点工程及项目办公室",
                 "县粮油服务中心", "县综合检验检测中心", "县收费事务中心", "县旅游服务中心",
                 "县招商服务中心", "县农业广播电视学校")
@@ -142,6 +144,28 @@ ROUNDS = (
         GroupPlan(3, "regular", _township_units("西岭镇"), T15, None))),
 )
 
+# Long-term items (长期整改事项): 整改时限 set apart from the round's and 整改完成日期 just
+# before it. problem id -> (整改时限, 整改完成日期). Chosen so that every light of the
+# rectification ledger shows in the sample both as of 2020-12-31 (annual 2020: W6-1-006
+# yellow, W6-4-005 green) and as of 2021-06-30 (monthly 2021-06: W8-1-005 yellow, W8-3-001 green).
+LONG_TERM = {
+    "W6-1-006": (D(2021, 1, 5), D(2021, 1, 4)),
+    "W6-4-005": (D(2021, 1, 15), D(2021, 1, 14)),
+    "W8-1-005": (D(2021, 7, 8), D(2021, 7, 6)),
+    "W8-3-001": (D(2021, 7, 16), D(2021, 7, 15)),
+}
+# ---------------------------------------------------------------- the plan (巡察计划)
+# Every group of ROUNDS is in the registry's plan as it went (an in-progress group planned to
+# end PLANNED_DAYS after its start). Besides, groups planned but with no workbook: 第四巡察组 of
+# round 9 (due 2021-03-15, never submitted: missing in monthly --month 2021-06), and a round 10
+# planned for the summer of 2021.
+PLANNED_DAYS = 70
+PLAN_ONLY = (
+    RoundPlan("十四届", 9, (GroupPlan(3, "regular", ("县市场监督管理局", "县审计局"), *R9),)),
+    RoundPlan("十四届", 10, (GroupPlan(0, "regular", ("县统计局",), D(2021, 7, 12), D(2021, 9, 10)),)),
+)
+
+
 # ---------------------------------------------------------------- texts
 PROBLEM_TEXTS = (  # by position in the taxonomy
     ("落实意识形态工作责任制不到位", "贯彻落实上级决策部署打折扣", "脱贫攻坚项目推进缓慢",
@@ -166,7 +190,7 @@ CLUE_TEXTS = ("反映某干部违规发放补贴", "反映村干部优亲厚友�
 PLANTED = (
     ("十四届", 6, 1, "clue-no-people",
      "该线索反映村“两委”集体决定违规发放补贴，系集体决策，尚未指向具体个人；已移交县纪委监委，核实后再确定涉及人员。"),
-    ("十四届", 6, 0, "rectified-date-unexpected",
+    ("十四届", 6, 2, "rectified-date-unexpected",
      "该问题的整改措施已于10月底落实到位，相关制度修订尚待党组会审议通过，故整改状态仍填“整改中”，已与被巡察单位核实。"),
     ("十四届", 8, 0, "clue-no-people", ""),
 )

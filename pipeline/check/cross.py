@@ -294,7 +294,9 @@ def _resubmitted(frames, frame: pd.DataFrame) -> pd.Series:
 def _duplicates(frames, std: Standard, sid, keys, col_id, code, **params) -> list[Finding]:
     """Rows repeating ``keys`` (all present) after their first occurrence (``{first}``: where it is)."""
     frame = frames[sid]
-    ok = frame[keys].notna().all(axis=1) & ~_resubmitted(frames, frame)
+    ok = frame[keys].notna().all(axis=1)
+    if sid in ROUND_SHEETS:
+        ok &= ~_resubmitted(frames, frame)
     if "round" in keys:
         ok &= frame["round"] > 0
     dup = ok & frame.duplicated(keys, keep="first")

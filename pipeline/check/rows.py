@@ -44,8 +44,9 @@ DATE_ORDER = (
     DateOrder("problems", "found", "deadline", WARNING),
     DateOrder("clues", "found", "transferred_on", WARNING),
     DateOrder("special_work", "start", "end"),
+    DateOrder("plan", "start", "end"),
 )
-MIN_VALUE = {("round_info", "round"): 1}  # 轮次 is a whole number >= 1
+MIN_VALUE = {("round_info", "round"): 1, ("plan", "round"): 1}  # 轮次 is a whole number >= 1
 
 # ---------------------------------------------------------------- schemas
 

@@ -108,6 +108,40 @@ def coverage_view(cov: dict | None, categories: dict[str, str], std: Standard) -
             "families": families, "not_in_force": list(cov.get("inspected_not_in_force", []))}
 
 
+# ------------------------------------------------------------------ rectification ledger
+
+def rectification_view(report) -> dict:
+    """The ledger's tallies (metrics ``rectification``) and the organisations with overdue
+    problems, most overdue first (as in 表16)."""
+    ledger = report.ledger
+    counts = {k: v for k, v in report.metrics["rectification"].items() if k not in ("as_of", "overdue_list")}
+    return {**counts, "as_of": ledger.as_of, "has_deadlines": ledger.has_deadlines,
+            "due_soon_days": ledger.rules.due_soon_days, "labels": dict(ledger.rules.labels),
+            "overdue_orgs": [e["org"] for e in ledger.by_org if e["overdue"]]}
+# ------------------------------------------------------------------ round plan
+
+def plan_view(report) -> dict | None:
+    """The round plan as of the period end (stats/plan.py), None without plan rows."""
+    plan, std = report.plan, report.std
+    if plan is None:
+        return None
+    categories = unit_categories(report)
+    fam_name = {f["id"]: f["name"] for f in std.families()}
+    families = []
+    for fam in std.families():
+        proj = plan.families[fam["id"]]
+        families.append({"id": fam["id"], "name": fam_name[fam["id"]], "total": proj.total,
+                         "inspected": proj.inspected, "planned": proj.planned,
+                         "remaining": proj.remaining,
+                         "unplanned": [n for n in plan.unplanned if categories.get(n) in fam["members"]]})
+    return {"term": plan.term, "as_of": plan.as_of, "expected": len(plan.submissions), "received": plan.received,
+            "missing": [{"term": s.term, "round": s.round, "group": s.group, "planned_start": s.planned_start}
+                        for s in plan.missing],
+            "planned_orgs": len(plan.orgs), "not_inspected": [o.org for o in plan.not_inspected],
+            "families": families, "unplanned": list(plan.unplanned),
+            "round_workbook": std.workbook("round").name}
+
+
 # ------------------------------------------------------------------ office sheets
 
 def _office_gap(report, std: Standard):
@@ -145,6 +179,8 @@ def build_context(report) -> dict:
         "previous_year": metrics.get("previous_year"),
         "previous_year_to_date": metrics.get("previous_year_to_date"),
         "coverage": coverage_view(metrics.get("coverage"), unit_categories(report), std),
+        "rectification": rectification_view(report),
+        "plan": plan_view(report), "silent_groups": report.silent_groups,
         "office_loaded": report.office.loaded,
         "special_work": office["special_work"],
         "team": _team(office["team"]), "team_rows": office["team"],

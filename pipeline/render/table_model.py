@@ -19,6 +19,24 @@ class Pct(float):
     """A fraction shown as a percentage (0.8125 -> 81.3%)."""
 
 
+# Cell fills by name (Excel's traffic-light colours, light enough to read black text on).
+FILLS = {"red": "#F8696B", "yellow": "#FFEB84", "green": "#A9D08E"}
+
+
+class Filled(str):
+    """Text on a coloured cell (the ledger's lights). The text alone must carry the meaning:
+    printouts are often black and white."""
+
+    fill: str  # a key of FILLS
+
+    def __new__(cls, text: str, fill: str) -> Filled:
+        if fill not in FILLS:
+            raise KeyError(fill)
+        obj = super().__new__(cls, text)
+        obj.fill = fill
+        return obj
+
+
 @dataclass(frozen=True)
 class Col:
     """One column: header, and the column group it sits under (two-row headers)."""

@@ -158,30 +158,7 @@ def coverage_units(report: Report) -> Table:
                  cols, rows, notes=["本届已巡察：本届开始至期末，被计入全覆盖的巡察类型进驻过。"])
 
 
-# ---------------------------------------------------------------- 表15 超期未整改
-
-def overdue(report: Report) -> Table | None:
-    """表15: problems whose 整改时限 passed by the period end, not rectified then."""
-    std = report.std
-    if report.overdue is None:
-        return None
-    cols = [Col("序号"), Col(h(std, "problems", "problem_id")), Col(h(std, "round_info", "term")),
-            Col(h(std, "round_info", "round")), Col(h(std, "problems", "group")), Col(h(std, "problems", "org")),
-            Col(h(std, "problems", "category"), wrap=True), Col(h(std, "problems", "found")),
-            Col(h(std, "problems", "deadline")), Col("整改状态（填报）"),
-            Col(h(std, "problems", "rectified_on")), Col(SOURCE, wrap=True), Col(ROW)]
-    rows = [[i, r.problem_id, r.term, int(r.round), r.group, r.org, r.category, to_date(r.found),
-             to_date(r.deadline), r.status, to_date(r.rectified_on) or "", r.source_file,
-             int(r.source_row)] for i, r in enumerate(report.overdue.itertuples(index=False), 1)]
-    return Table("超期未整改", f"表15 {report.period.label}超期未整改问题（截至"
-                 f"{cn_date(report.period.end)}，共{len(rows)}个）",
-                 cols, rows, empty_text="（没有超期未整改的问题）",
-                 notes=["整改时限已过（早于期末）且截至期末未完成整改的问题，不限于本期发现。"])
-
-
 def detail_tables(report: Report) -> list[Table]:
-    """Tables 10–15 (表15 only when some problem has a 整改时限)."""
-    out = [trend(report), problems(report), orgs(report), workload(report), coverage_units(report)]
-    late = overdue(report)
-    return out + ([late] if late is not None else [])
+    """Tables 10–14 (表15 and 表16, the rectification ledger, are in tables_ledger)."""
+    return [trend(report), problems(report), orgs(report), workload(report), coverage_units(report)]
 

@@ -24,9 +24,11 @@ from ..periods import cn_date
 from ..stats.aggregate import Report
 from . import tables as t1
 from .sheet_conventions import XLSXWRITER_OPTIONS, print_a4_landscape
-from .table_model import NOT_APPLICABLE, Pct, Table, display_width
+from .table_model import FILLS, NOT_APPLICABLE, Filled, Pct, Table, display_width
 from .tables_coverage import coverage, uninspected
 from .tables_detail import detail_tables
+from .tables_ledger import ledger_tables
+from .tables_plan import submissions
 from .workbook_charts import Placed, write_chart_sheet
 
 FONT = "宋体"
@@ -35,7 +37,7 @@ HEADER_NUMERIC, HEADER_TEXT = 8, 12  # header line widths over numbers / over te
 LINE_HEIGHT = 15  # points per line of 11-point text
 TITLE_SCALE = 1.5  # the title's 16-point characters are this much wider
 FOOTER = "&C第 &P 页 共 &N 页"
-CHARTS_AFTER = 9  # the 图表 sheet follows the nine tables of outputs.md
+CHARTS_AFTER = 10  # the 图表 sheet follows the nine tables of outputs.md and 报送情况 (office-loop.md)
 # A detail table with more cells than this goes to the companion workbook
 # 巡察工作统计_<period>_明细.xlsx (fast plain writer, see docs/performance.md);
 # its sheet in the main workbook says where the rows are. ~3,000 problems.
@@ -48,10 +50,11 @@ def workbook_name(report: Report) -> str:
 
 
 def all_tables(report: Report) -> list[Table]:
-    """Every table of the workbook, in sheet order: tables 1–9 of outputs.md, then details."""
+    """Every table of the workbook, in sheet order: tables 1–9 of outputs.md (表8-2 报送情况
+    after 表8), then details, then the rectification ledger (表15, 表16)."""
     main = [t1.overview, t1.by_round, t1.by_group, t1.problems_by_category, t1.clues,
-            t1.ecology, coverage, uninspected, t1.sources]
-    return [make(report) for make in main] + detail_tables(report)
+            t1.ecology, coverage, uninspected, submissions, t1.sources]
+    return [make(report) for make in main] + detail_tables(report) + ledger_tables(report)
 
 
 def companion_name(report: Report) -> str:
@@ -68,7 +71,7 @@ def _pointer(table: Table, companion: str) -> Table:
 
 def split_tables(report: Report, tables: list[Table]) -> tuple[list[Table], list[Table]]:
     """(tables of the main workbook, tables moved to the companion): detail tables
-    (after the nine main tables) above ``DETAIL_INLINE_CELLS`` cells move."""
+    (after the main tables) above ``DETAIL_INLINE_CELLS`` cells move."""
     main, moved = list(tables[:CHARTS_AFTER]), []
     for table in tables[CHARTS_AFTER:]:
         if len(table.rows) * len(table.columns) > DETAIL_INLINE_CELLS:
@@ -157,10 +160,14 @@ def _styles(wb) -> dict:
     styles = {name: wb.add_format(spec) for name, spec in specs.items()}
     for name in ("text", "wrap", "int", "pct", "date", "na"):
         styles[f"{name}_total"] = wb.add_format({**specs[name], "bold": True})
+    for name, colour in FILLS.items():
+        styles[f"fill_{name}"] = wb.add_format({**cell, "align": "center", "bg_color": colour})
     return styles
 
 
 def _style_of(value, wrap: bool, total: bool, styles: dict):
+    if isinstance(value, Filled):
+        return styles[f"fill_{value.fill}"]
     if isinstance(value, Pct):
         name = "pct"
     elif isinstance(value, dt.date):

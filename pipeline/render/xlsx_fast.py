@@ -19,13 +19,14 @@ import numpy as np
 import pandas as pd
 
 from ..output import atomic_path
-from .table_model import Table, display_width
+from .table_model import FILLS, Filled, Table, display_width
 
 _EPOCH = dt.datetime(1899, 12, 30)
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 WIDTH_SAMPLE = 2000  # rows looked at for column widths
 MIN_WIDTH, MAX_WIDTH = 6, 50
 DATE, BOLD, TITLE, CELL = 1, 2, 3, 4  # cell style ids (index into cellXfs)
+FILL_STYLE = {name: CELL + 1 + k for k, name in enumerate(FILLS)}  # then one per fill (Filled cells)
 _INT_CELL = "<c><v>{}</v></c>"
 
 _CONTENT_TYPES = (
@@ -56,18 +57,23 @@ _STYLES = (
     '<fonts count="3"><font><sz val="11"/><name val="宋体"/><family val="2"/></font>'
     '<font><b/><sz val="11"/><name val="宋体"/><family val="2"/></font>'
     '<font><b/><sz val="14"/><name val="宋体"/><family val="2"/></font></fonts>'
-    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
-    '<fill><patternFill patternType="gray125"/></fill></fills>'
+    '<fills count="{n_fills}"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill>{fills}</fills>'
     '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="5"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<cellXfs count="{n_xfs}"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
     '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
     '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1">'
     '<alignment horizontal="center" vertical="center" wrapText="1"/></xf>'
     '<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
-    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>'
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>{fill_xfs}</cellXfs>'
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
-    '</styleSheet>')
+    '</styleSheet>').format(
+    n_fills=2 + len(FILLS), n_xfs=CELL + 1 + len(FILLS),
+    fills="".join(f'<fill><patternFill patternType="solid"><fgColor rgb="FF{c.lstrip("#")}"/></patternFill></fill>'
+                  for c in FILLS.values()),
+    fill_xfs="".join(f'<xf numFmtId="0" fontId="0" fillId="{2 + k}" borderId="0" xfId="0" applyFill="1"/>'
+                     for k in range(len(FILLS))))
 
 
 class _Strings:
@@ -107,6 +113,8 @@ def _cell(value, strings: _Strings) -> str:
         day = value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
         serial = (day - _EPOCH).total_seconds() / 86400
         return f'<c s="{DATE}"><v>{serial:g}</v></c>'
+    if isinstance(value, Filled):
+        return strings.cell(str(value), FILL_STYLE[value.fill])
     return strings.cell(str(value))
 
 

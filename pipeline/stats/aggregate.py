@@ -25,9 +25,11 @@ from ..periods import Period
 from ..standard import Standard
 from .coverage import Coverage, compute_coverage
 from .figures import Figures, period_figures
+from .ledger import Ledger, build_ledger
 from .office import OfficeRows, office_rows
+from .plan import PlanStatus, compute_plan, planned_orgs_metrics, silent_groups, submissions_metrics, with_projection
 from .rounds import RoundSummary, summaries_from_frames
-from .selection import Frames, stamp
+from .selection import Frames
 
 SCHEMA_VERSION = 1
 # Items of the registry's optional 基本情况 sheet used in titles (workbook standard §3).
@@ -50,13 +52,21 @@ class Report:
     rounds: list[RoundSummary]  # active in the period, ordered by (term, round)
     coverage: Coverage
     trend: list[dict]  # {"month", "talks", "problems"} for months 1..period end
-    overdue: pd.DataFrame | None  # None when no 整改时限 was filled anywhere
+    ledger: Ledger  # the rectification ledger (整改台账) as of the period end
     sources: list[SourceFile]
     excluded: list[str]
     office: OfficeRows  # the office's own rows of the period (summary draft only)
     std: Standard = field(repr=False)  # the standard the figures follow: labels for the renderers
     metrics: dict = field(default_factory=dict)
     checks: CheckCounts = field(default_factory=CheckCounts)  # findings of the whole run (all workbooks)
+    plan: PlanStatus | None = None  # the round plan as of the period end; None: no 巡察计划 rows
+    silent_groups: list[dict] | None = None  # monthly only: groups with no 工作量 row in the month
+
+    @property
+    def overdue(self) -> pd.DataFrame | None:
+        """Problems overdue at the period end (the ledger's red rows, longest overdue first);
+        None when no 整改时限 was filled anywhere (v1 ``overdue_problems`` null)."""
+        return self.ledger.overdue_rows if self.ledger.has_deadlines else None
 
     @property
     def detail(self) -> Figures:
@@ -81,16 +91,6 @@ def _trend(frames: Frames, period: Period) -> list[dict]:
                     "talks": int(frames.dated("workload", start, end)["talks"].sum()),
                     "problems": len(frames.dated("problems", start, end))})
     return out
-
-
-def _overdue(frames: Frames, end: dt.date) -> pd.DataFrame | None:
-    """Problems found by ``end`` whose 整改时限 passed before ``end``, not rectified by then."""
-    probs = frames.problems
-    if "deadline" not in probs or probs["deadline"].isna().all():
-        return None
-    done = (probs["status"] == frames.std.rectified_status) & (probs["rectified_on"] <= stamp(end))
-    late = (probs["found"] <= stamp(end)) & (probs["deadline"] < stamp(end)) & ~done
-    return probs[late].sort_values(["deadline", "term", "round"])
 
 
 def _twins(frames: Frames, period: Period, term: str, today: dt.date) -> tuple:
@@ -126,8 +126,9 @@ def build_report(ds: Dataset, std: Standard, period: Period, today: dt.date | No
         period=period, county=_info(ds, INFO_COUNTY, std.default_county),
         compiler=_info(ds, INFO_COMPILER, ""), compiled_on=today, term=term, main=main, ytd=ytd,
         previous=previous, previous_ytd=previous_ytd, rounds=rounds, coverage=coverage,
-        trend=_trend(frames, period), overdue=_overdue(frames, period.end),
+        trend=_trend(frames, period), ledger=build_ledger(frames, period.start, period.end),
         sources=list(ds.sources), excluded=list(ds.excluded), office=office_rows(ds, period, std), std=std,
+        plan=compute_plan(frames, coverage), silent_groups=silent_groups(frames, period),
         checks=ds.counts)
     report.metrics = build_metrics(report)
     return report
@@ -161,8 +162,12 @@ def build_metrics(report: Report) -> dict:
     ``problems_by_status`` (status at the period end), ``clues_by_transfer``; for monthly
     ``year_to_date_breakdowns`` (the five breakdowns of the year to date); ``by_group``
     (table 3); ``coverage.inspected_not_in_force``; ``monthly_trend``; ``overdue_problems``
-    (null when no 整改时限 was filled); ``excluded`` (workbooks left out); ``checks`` (findings
+    (null when no 整改时限 was filled; else the ledger's ``overdue`` count); ``rectification``
+    (the ledger, office-loop.md §4); ``excluded`` (workbooks left out); ``checks`` (findings
     of the run: errors, warnings, explained and unexplained warnings, office-loop.md §4).
+    From office-loop.md §4 (stats/plan.py): ``submissions``, ``planned_orgs``, coverage
+    ``planned``/``projected_rate``/``unplanned`` (null without a 巡察计划), ``silent_groups``
+    (null unless monthly).
     Rates are fractions, null when there is nothing to divide by.
     """
     m: dict = {"schema_version": SCHEMA_VERSION, "period": _period_dict(report.period),
@@ -179,9 +184,13 @@ def build_metrics(report: Report) -> dict:
         m["year_to_date_breakdowns"] = _breakdowns(report.ytd)
     m["rounds"] = [r.metrics_entry() for r in report.rounds]
     m["by_group"] = [_group_entry(g) for g in report.main.group_rows]
-    m["coverage"] = report.coverage.metrics()
+    m["submissions"] = submissions_metrics(report.plan)
+    m["planned_orgs"] = planned_orgs_metrics(report.plan)
+    m["coverage"] = with_projection(report.coverage, report.plan)
+    m["silent_groups"] = report.silent_groups
     m["monthly_trend"] = [dict(t) for t in report.trend]
     m["overdue_problems"] = None if report.overdue is None else len(report.overdue)
+    m["rectification"] = report.ledger.metrics()
     m["sources"] = [{"file": s.path, "sha256": s.sha256} for s in report.sources]
     m["excluded"] = list(report.excluded)
     m["checks"] = report.checks.as_dict()

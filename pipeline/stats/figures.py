@@ -19,7 +19,7 @@ import pandas as pd
 from ..periods import Period
 from ..standard import Standard
 from .rounds import span_overlaps
-from .selection import Frames, group_sort_key, stamp, statuses, to_date, work_keys, yes_value
+from .selection import Frames, stamp, statuses, to_date, work_keys, yes_value
 
 GROUP_KEY = ["term", "round", "group"]
 
@@ -162,9 +162,7 @@ def _group_rows(frames: Frames, period: Period, today: dt.date, dated: dict) -> 
     keys = {k for k, r in spans.items() if span_overlaps(to_date(r["start"]), to_date(r["end"]),
                                                        period.start, period.end, today)}
     keys |= set(counts)
-    term_rank = frames.term_order
-    ordered = sorted(keys, key=lambda k: (term_rank.get(k[0], len(term_rank)), k[0], k[1],
-                                          group_sort_key(k[2])))
+    ordered = sorted(keys, key=lambda k: frames.group_rank(*k))
     return [_group_row(k, spans.get(k), counts.get(k, {}), frames.std) for k in ordered]
 
 

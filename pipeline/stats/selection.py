@@ -24,7 +24,7 @@ DATE_OF_ROW = {"round_orgs": "start", "workload": "date", "problems": "found", "
 # The clue sheet reaches the statistics only through these columns (counts and categories).
 CLUE_COLUMNS_KEPT = ("group", "org", "found", "cadres", "others", "transferred_to",
                      "disposition", "term", "round", *PROVENANCE)
-_SHEETS = ("terms", "units", "round_info", *ROUND_SHEETS)
+_SHEETS = ("terms", "units", "round_info", *ROUND_SHEETS, "plan")
 
 
 def work_keys(std: Standard) -> tuple[str, ...]:
@@ -148,6 +148,7 @@ class Frames:
     workload: pd.DataFrame
     problems: pd.DataFrame
     clues: pd.DataFrame
+    plan: pd.DataFrame  # 巡察计划 (optional sheet of the registry): empty when not filled
     std: Standard = field(repr=False)  # the standard the frames follow (labels, enumerations)
 
     @classmethod
@@ -206,6 +207,13 @@ class Frames:
         """Position of each 届次 by its start date (for ordering rounds)."""
         terms = self.terms.sort_values("start", kind="stable")
         return {name: i for i, name in enumerate(terms["term"])}
+
+
+    def group_rank(self, term: str, rnd: int, group: str) -> tuple:
+        """Sort key of a (届次, 轮次, 巡察组): term in registry order, round as a number, group by
+        the number in its name (第二 before 第十), then as text."""
+        rank = self.term_order
+        return (rank.get(term, len(rank)), term, int(rnd), group_sort_key(group))
 
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,

@@ -1,0 +1,94 @@
+"""表15 整改台账 and 表16 its per-organisation summary (office-loop.md §3), from ``report.ledger``.
+
+One row per problem in the ledger, red first; the light is both the cell colour and
+the text of 台账状态, since a printout may be black and white. The states, their names
+and the day limits come from the ledger (``stats/ledger.py``, ``rules.toml``).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..periods import cn_date
+from ..stats.aggregate import Report
+from ..stats.ledger import STATES
+from ..stats.selection import cell_list
+from .table_model import Col, Filled, Table, rate
+from .tables import TOTAL, h
+from .tables_detail import ROW, SOURCE
+
+STATE = "台账状态"
+LIGHTS = {"overdue": "red", "due_10": "yellow", "due_20": "green"}  # state -> cell fill
+
+
+def _blank(values: list) -> list:
+    return ["" if v is None else v for v in values]
+
+
+def _days(values) -> list:
+    """A nullable day count column as ints, blanks as ""."""
+    return ["" if pd.isna(v) else int(v) for v in values]
+
+
+def _scope(report: Report) -> str:
+    return f"截至{cn_date(report.ledger.as_of)}"
+
+
+def _light_note(report: Report) -> str:
+    """How each state is decided, with the configured limits and names."""
+    rules = report.ledger.rules
+    lab, soon, warn = rules.labels, rules.due_soon_days, rules.warning_days
+    return (f"纳入台账：截至期末已发现的问题（不限于本期），不含本期开始（{cn_date(report.period.start)}）"
+            f"前已完成整改的。{STATE}按期末情况判定：{lab['rectified']}——期末前已完成整改；"
+            f"{lab['overdue']}——整改时限早于期末仍未完成整改；{lab['due_10']}——整改时限在期末当天至其后"
+            f"{soon}天内；{lab['due_20']}——在其后{soon + 1}至{warn}天；{lab['on_track']}——在{warn}天以后；"
+            f"{lab['no_deadline']}——未填整改时限。期末以后才完成整改的，按整改时限判定。")
+
+
+def ledger(report: Report) -> Table:
+    """表15: every problem of the ledger with its light, red first."""
+    std, led = report.std, report.ledger
+    df = led.rows
+    labels = led.rules.labels
+    cols = [Col("序号"), Col(STATE), Col(h(std, "round_info", "term")), Col(h(std, "round_info", "round")),
+            Col(h(std, "problems", "group")), Col(h(std, "problems", "org")), Col(h(std, "problems", "problem_id")),
+            Col(h(std, "problems", "category"), wrap=True), Col(h(std, "problems", "found")),
+            Col(h(std, "problems", "deadline")), Col("逾期天数"), Col("剩余天数"),
+            Col(f"{h(std, 'problems', 'status')}（填报）"), Col(h(std, "problems", "rectified_on")),
+            Col(SOURCE, wrap=True), Col(ROW)]
+    light = {s: Filled(labels[s], LIGHTS[s]) if s in LIGHTS else labels[s] for s in STATES}
+    c = {k: cell_list(df[k]) for k in ("term", "round", "group", "org", "problem_id", "category", "found",
+                                       "status", "source_file", "source_row")}
+    columns = [range(1, len(df) + 1), [light[s] for s in df["state"]], c["term"], c["round"], c["group"],
+               c["org"], c["problem_id"], c["category"], c["found"], _blank(cell_list(df["deadline"])),
+               _days(df["days_overdue"]), _days(df["days_left"]),
+               c["status"], _blank(cell_list(df["rectified_on"])), c["source_file"], c["source_row"]]
+    rows = [list(row) for row in zip(*columns)]
+    counts = "，".join(f"{labels[s]}{n}个" for s, n in led.counts.items() if n)
+    return Table("整改台账", f"表15 {report.period.label}整改台账（{_scope(report)}，共{len(rows)}个问题"
+                 f"{'：' + counts if counts else ''}）", cols, rows,
+                 empty_text="（截至期末没有纳入整改台账的问题）",
+                 notes=[_light_note(report), "来源文件和行号指向填报工作簿中的原始行。"])
+
+
+def ledger_by_org(report: Report) -> Table:
+    """表16: per organisation, problems in the ledger, each state, 整改率; most overdue first."""
+    std, led = report.std, report.ledger
+    labels = led.rules.labels
+    cols = ([Col("序号"), Col(h(std, "problems", "org")), Col("纳入台账（个）")]
+            + [Col(labels[s]) for s in STATES] + [Col("整改率")])
+    rows = [[i, e["org"], e["in_ledger"], *(e[s] for s in STATES), rate(e["rectified"], e["in_ledger"])]
+            for i, e in enumerate(led.by_org, start=1)]
+    if rows:
+        counts = led.counts
+        rows.append([TOTAL, "", len(led.rows), *(counts[s] for s in STATES),
+                     rate(counts["rectified"], len(led.rows))])
+    return Table("整改台账汇总", f"表16 {report.period.label}整改台账分单位汇总（{_scope(report)}）", cols, rows,
+                 total_rows=1 if rows else 0, empty_text="（截至期末没有纳入整改台账的问题）",
+                 notes=[f"按“{labels['overdue']}”问题数从多到少排列，相同的按巡察对象名册顺序。"
+                        f"整改率＝{labels['rectified']}÷纳入台账。"])
+
+
+def ledger_tables(report: Report) -> list[Table]:
+    """表15 and 表16."""
+    return [ledger(report), ledger_by_org(report)]
