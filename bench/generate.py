@@ -88,8 +88,9 @@ def _round_sheets(rng: random.Random, round_no: int, group: str, orgs: list[str]
                                    rng.choice(std.enum_values("yes_no")), status, done])
     for i in range(rng.randint(0, 6)):
         found = start + dt.timedelta(days=rng.randrange(0, (end - start).days + 1))
-        sheets["clues"].append([f"X{round_no}-{group[1]}-{i + 1:03d}", group, rng.choice(orgs), found,
-                                rng.randint(0, 3), rng.randint(0, 2),
+        org, cadres, others = rng.choice(orgs), rng.randint(0, 3), rng.randint(0, 2)
+        cadres = cadres or (0 if others else 1)  # a clue names somebody (else clue-no-people); same draws
+        sheets["clues"].append([f"X{round_no}-{group[1]}-{i + 1:03d}", group, org, found, cadres, others,
                                 rng.choice(std.enum_values("transfer_to")), None,
                                 rng.choice(std.enum_values("disposition")), "线索摘要"])
     return {std.sheet(sid).name: [_headers(sid), *rows] for sid, rows in sheets.items()}

@@ -110,7 +110,7 @@ def _load(args, std: Standard) -> Dataset:
 
 def _summarise(ds: Dataset, report: Path | None, say: Say) -> None:
     n_files = len(ds.sources)
-    say(f"读取工作簿 {n_files} 份；错误 {len(ds.errors)} 处，警告 {len(ds.warnings)} 处。")
+    say(f"读取工作簿 {n_files} 份；{ds.counts.line()}。")
     if ds.skipped:
         say(f"跳过 {len(ds.skipped)} 个文件（非填报工作簿或临时文件）：")
         for item in ds.skipped[:FIRST_FINDINGS_SHOWN]:

@@ -256,6 +256,36 @@ _ENTRIES = (
           "(on its 轮次信息 row)"),
 )
 
+# --- explanations and 核实性 checks (check/explain, check/plausible)
+_ENTRIES += (
+    Entry("explanation-too-short", WARNING, {
+        "short": "核实说明“{value}”只有 {length} 个字，未予采纳：请写明核实了什么、结论是什么"
+                 "（至少 {min_length} 个字）。在改正之前，它所说明的警告仍计为未说明。",
+        "bare": "核实说明“{value}”只是一句确认，未予采纳：请写明核实了什么、结论是什么，"
+                "不能只写“核实无误”“属实”之类。在改正之前，它所说明的警告仍计为未说明。",
+    }, "an explanation shorter than [explanations] min_length (variant short) or a bare confirmation "
+       "(variant bare); on the explanation's own row, column 核实说明; never explainable itself"),
+    Entry("explanation-unmatched", WARNING,
+          "本行核实说明对应的警告（{target}）在本次校验中不存在：可能已经改正，或文件、工作表、行、列、问题代码抄错了。"
+          "请照抄校验报告“核实说明”表中的这五列，或删除本行。",
+          "an explanation naming no current finding; on its own row; never explainable itself"),
+    Entry("explanation-for-error", WARNING,
+          "本行核实说明对应的是错误（{target}），不是警告。错误必须改正，不能用说明代替；请改正该错误后删除本行。",
+          "an explanation naming an error; on its own row; never explainable itself"),
+    Entry("clue-no-people", WARNING,
+          "“{column}”和“{others_header}”都是 0 或空白。问题线索一般涉及具体人员，请核对后补填人数；"
+          "确实尚未指向具体人员的，请填写核实说明。",
+          "a clue with 涉及党员干部 and 涉及其他人员 both 0 or blank (on 涉及党员干部（人）)"),
+    Entry("group-no-work", WARNING,
+          "{column}“{value}”已填写{end_header}（{end}），但本工作簿“{sheet_name}”表中没有该组的任何记录。"
+          "请补填工作量；确有原因的，请填写核实说明。",
+          "a group with 结束日期 filled and no 工作量 row in its workbook (on its 轮次信息 row, column 巡察组)"),
+    Entry("group-no-problems", WARNING,
+          "{column}“{value}”已填写{end_header}（{end}），但本工作簿“{sheet_name}”表中没有该组发现的任何问题。"
+          "请核对是否漏填；确实未发现问题的，请填写核实说明。",
+          "a group with 结束日期 filled and no 发现问题 row in its workbook (on its 轮次信息 row, column 巡察组)"),
+)
+
 CATALOGUE: dict[str, Entry] = {e.code: e for e in _ENTRIES}  # tests: no code twice
 
 

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from .explanations import CheckCounts, Key
+
 # re-exported: the findings, their levels and catalogue live in findings.py
 from .findings import ERROR, WARNING, Finding, Level  # noqa: F401
 
@@ -66,6 +68,7 @@ class Dataset:
     skipped: list[Skipped] = field(default_factory=list)
     info: dict[str, str] = field(default_factory=dict)  # 基本情况: item -> content
     excluded: list[str] = field(default_factory=list)  # files left out by --skip-invalid
+    explained: dict[Key, str] = field(default_factory=dict)  # warning key -> accepted 核实说明 (check/explain)
 
     @property
     def errors(self) -> list[Finding]:
@@ -74,3 +77,8 @@ class Dataset:
     @property
     def warnings(self) -> list[Finding]:
         return [f for f in self.findings if not f.is_error]
+
+    @property
+    def counts(self) -> CheckCounts:
+        """Errors, warnings, explained and unexplained warnings of the whole run."""
+        return CheckCounts.of(self.findings, self.explained)

@@ -70,6 +70,7 @@ class Workbook:
     sheets: tuple[Sheet, ...]
     min_count: int = 0
     max_count: int | None = None
+    template: bool = True  # a blank template is written (false: another output is its form)
 
     def sheet(self, sheet_id: str) -> Sheet:
         for sh in self.sheets:
@@ -119,6 +120,11 @@ class Standard:
             if wb.id == wb_id:
                 return wb
         raise KeyError(wb_id)
+
+    @property
+    def template_workbooks(self) -> tuple[Workbook, ...]:
+        """The workbook kinds that get a blank template (``template`` in standard.toml)."""
+        return tuple(wb for wb in self.workbooks if wb.template)
 
     def sheet(self, sheet_id: str) -> Sheet:
         """A sheet by its English id (sheet ids are unique across workbooks)."""
@@ -200,7 +206,7 @@ def load_standard(schema_dir: Path = SCHEMA_DIR) -> Standard:
                                   purpose=wb.get("purpose", ""),
                                   recognise_by=tuple(wb["recognise_by"]),
                                   sheets=tuple(wb_sheets), min_count=wb.get("min_count", 0),
-                                  max_count=wb.get("max_count")))
+                                  max_count=wb.get("max_count"), template=wb.get("template", True)))
     standard = Standard(
         version=std["version"], workbooks=tuple(workbooks), enums=enums,
         taxonomies=taxonomies, default_taxonomy=tax_raw["default"],

@@ -10,11 +10,11 @@ from pipeline.findings import Level
 from pipeline.model import Dataset, Finding, Skipped
 from pipeline.read.load import drop_invalid, load_dataset
 from pipeline.render.check_report import (
-    FINDING_HEADERS,
     NO_FINDINGS,
     SHEET_FINDINGS,
     SHEET_SUMMARY,
     display_width,
+    finding_headers,
     write_check_report,
 )
 from shipped import STD
@@ -43,10 +43,10 @@ def test_findings_sheet(tmp_path):
     ds = _planted(tmp_path)
     path = write_check_report(ds, STD, tmp_path / "out" / "校验报告.xlsx")
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == [SHEET_FINDINGS, SHEET_SUMMARY]
+    assert book.sheetnames == [SHEET_FINDINGS, SHEET_SUMMARY, STD.sheet("explanations").name]
     ws = book[SHEET_FINDINGS]
     rows = _rows(ws)
-    assert rows[0] == list(FINDING_HEADERS) == ["级别", "文件", "工作表", "行", "列", "值", "问题说明", "问题代码"]
+    assert rows[0] == finding_headers(STD) == ["级别", "文件", "工作表", "行", "列", "值", "问题说明", "问题代码"]
     talks = STD.sheet("workload").header("talks")
     assert [r[:6] + [r[7]] for r in rows[1:]] == [
         [ERROR, RND, "工作量", 2, talks, "=80+5", "formula-no-cached-value"],
@@ -64,7 +64,7 @@ def test_summary_sheet_counts_per_file_and_skipped(tmp_path):
     ds = _planted(tmp_path)
     book = openpyxl.load_workbook(write_check_report(ds, STD, tmp_path / "r.xlsx"))
     rows = _rows(book[SHEET_SUMMARY])
-    assert rows[0][0] == "读取工作簿 3 份；错误 3 处，警告 1 处。"
+    assert rows[0][0] == "读取工作簿 3 份；错误 3 处，警告 1 处（已说明 0 处，未说明 1 处）。"
     table = rows[rows.index(["文件", "工作簿类型", "错误", "警告"]) + 1:]
     assert table[:3] == [["巡察对象名册.xlsx", "巡察对象名册", 0, 0], [RND, "巡察轮次填报表", 3, 1],
                          ["年度综合情况.xlsx", "年度综合情况", 0, 0]]
@@ -84,7 +84,7 @@ def test_excluded_files_at_the_top(tmp_path):
     for name in (SHEET_FINDINGS, SHEET_SUMMARY):
         first = _rows(book[name])[0][0]
         assert first.startswith("注意：以下 1 份工作簿有错误，未计入统计") and RND in first
-    assert _rows(book[SHEET_FINDINGS])[2] == list(FINDING_HEADERS)
+    assert _rows(book[SHEET_FINDINGS])[2] == finding_headers(STD)
     assert book[SHEET_FINDINGS].freeze_panes == "A4"
 
 

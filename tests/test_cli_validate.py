@@ -25,7 +25,7 @@ def _run(capsys, *args) -> tuple[int, str, str]:
 def test_clean_inputs_exit_0_and_write_report(valid_inputs, tmp_path, capsys):
     code, out, _ = _run(capsys, "validate", "--inputs", str(valid_inputs), "--outputs", str(tmp_path / "out"))
     assert code == 0
-    assert "读取工作簿 3 份；错误 0 处，警告 0 处。" in out
+    assert "读取工作簿 3 份；错误 0 处，警告 0 处（已说明 0 处，未说明 0 处）。" in out
     assert (tmp_path / "out" / "校验报告.xlsx").is_file()
 
 
@@ -35,7 +35,7 @@ def test_warnings_only_exit_0(tmp_path, capsys):
     wb.write_county(tmp_path / "in", spec)
     code, out, _ = _run(capsys, "validate", "--inputs", str(tmp_path / "in"), "--outputs", str(tmp_path / "o"))
     assert code == 0
-    assert "错误 0 处，警告 1 处" in out
+    assert "错误 0 处，警告 1 处（已说明 0 处，未说明 1 处）" in out
 
 
 def test_errors_exit_1_and_name_the_cell(tmp_path, capsys):
@@ -81,7 +81,9 @@ def test_every_bad_fixture_without_traceback(valid_inputs, tmp_path, capsys):
     assert sorted((f.file, f.code) for f in ds.findings) == sorted([
         ("假.xls", "file-unreadable"), ("公式.xlsx", "formula-no-cached-value"),
         ("加密.xlsx", "file-encrypted"), ("半截.xlsx", "file-unreadable"), ("坏.ods", "file-unreadable"),
-        ("无关.xlsx", "workbook-unknown"), ("乱码.xlsx", "file-unreadable"), ("空.xlsx", "file-unreadable")])
+        ("无关.xlsx", "workbook-unknown"), ("乱码.xlsx", "file-unreadable"), ("空.xlsx", "file-unreadable"),
+        # 第二巡察组 has a 结束日期 (2020-06-30, from ROUND_INFO) and an empty 发现问题 sheet
+        ("公式.xlsx", "group-no-problems")])
     assert {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in valid_inputs.iterdir()} == before
     assert [p.name for p in out_dir.iterdir()] == ["校验报告.xlsx"]
 

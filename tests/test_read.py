@@ -325,7 +325,8 @@ def test_process_pool_gives_the_same_dataset(tmp_path, monkeypatch):
     monkeypatch.setattr(load, "CHUNK_FILES", 2)
     pooled = load_dataset(folder, STD)
     assert pooled.findings == serial.findings
-    assert [f.code for f in pooled.findings] == ["count-invalid"]
+    # 组0..组2.xlsx: each group has a 结束日期 (ROUND_INFO) and no 发现问题 row: one warning each
+    assert [f.code for f in pooled.findings] == ["count-invalid"] + ["group-no-problems"] * 3
     assert pooled.sources == serial.sources
     for sid, frame in serial.tables.items():
         pd.testing.assert_frame_equal(pooled.tables[sid], frame, obj=sid)

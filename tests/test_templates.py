@@ -29,7 +29,7 @@ from pipeline.standard import SCHEMA_DIR, load_standard
 from shipped import STD
 
 ROOT = Path(__file__).resolve().parent.parent
-COLUMNS = [(wb.id, sheet.id, col.id) for wb in STD.workbooks
+COLUMNS = [(wb.id, sheet.id, col.id) for wb in STD.template_workbooks
            for sheet in wb.sheets for col in sheet.columns]
 
 
@@ -37,7 +37,7 @@ COLUMNS = [(wb.id, sheet.id, col.id) for wb in STD.workbooks
 def templates(tmp_path_factory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("templates")
     paths = write_templates(out, STD)
-    return {wb.id: path for wb, path in zip(STD.workbooks, paths)}
+    return {wb.id: path for wb, path in zip(STD.template_workbooks, paths)}
 
 
 @pytest.fixture(scope="module")
@@ -63,12 +63,12 @@ def _list_values(wb, formula: str) -> list[str]:
 
 def test_three_templates_named_by_the_standard(templates):
     assert sorted(p.name for p in templates.values()) == sorted(
-        wb.file for wb in STD.workbooks)
+        wb.file for wb in STD.template_workbooks)
     assert sorted(p.name for p in templates.values()) == [
         "巡察对象名册.xlsx", "巡察轮次填报表.xlsx", "年度综合情况.xlsx"]
 
 
-@pytest.mark.parametrize("wb_id", [wb.id for wb in STD.workbooks])
+@pytest.mark.parametrize("wb_id", [wb.id for wb in STD.template_workbooks])
 def test_layout_instructions_first_lists_hidden_version_recorded(books, wb_id):
     wb, spec, std = books[wb_id], STD.workbook(wb_id), STD
     assert wb.sheetnames == [INSTRUCTIONS_SHEET, *(s.name for s in spec.sheets), LISTS_SHEET]
@@ -234,7 +234,7 @@ REGISTRY_CATEGORY = {u["name"]: u["category"] for u in USER_ROWS["units"]}
 def _fill_templates(out: Path, rows: dict[str, list[dict]], std=None) -> None:
     """Generate the templates into ``out`` and type ``rows`` under their headers, as a user."""
     std = std or STD
-    for wb_spec, path in zip(std.workbooks, write_templates(out, std)):
+    for wb_spec, path in zip(std.template_workbooks, write_templates(out, std)):
         wb = openpyxl.load_workbook(path)
         for sheet in wb_spec.sheets:
             ws = wb[sheet.name]

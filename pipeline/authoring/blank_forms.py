@@ -347,6 +347,6 @@ def save_workbook(wb: XlWorkbook, target: Path, stamp: dt.datetime | None = None
 
 
 def write_templates(out_dir: Path, std: Standard) -> list[Path]:
-    """Write the blank workbook of every kind of the standard into ``out_dir``."""
+    """Write the blank workbook of every kind of the standard that has one into ``out_dir``."""
     return [save_workbook(new_workbook(spec, std), Path(out_dir) / spec.file)
-            for spec in std.workbooks]
+            for spec in std.template_workbooks]

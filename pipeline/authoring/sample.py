@@ -24,6 +24,9 @@ from .sample_county import (
     COMPILER,
     COUNTY,
     DISPOSITION_WEIGHTS,
+    EXPLAINED_BY,
+    EXPLAINED_ON,
+    EXPLANATIONS_FILE,
     FILLERS,
     GRADE_WEIGHTS,
     GROUPS,
@@ -35,7 +38,9 @@ from .sample_county import (
     PARTY_GOV,
     PLAN_ONLY,
     PLANNED_DAYS,
+    PLANTED,
     PROBLEM_TEXTS,
+    RECTIFIED_AFTER_DAYS,
     REMOVED,
     ROUND_TYPE_KEYS,
     ROUNDS,
@@ -62,6 +67,7 @@ class Context:
 
     std: Standard
     rng: random.Random = field(default_factory=lambda: random.Random(SEED))
+    explanations: list[dict] = field(default_factory=list)  # rows of the 核实说明 workbook
 
     def cat(self, key: str) -> str:
         """The 对象类别 value of a CATEGORY_KEYS key."""
@@ -325,15 +331,50 @@ def round_rows(ctx: Context, rnd: RoundPlan, plan: GroupPlan) -> dict[str, list[
             "clues": clue_rows(ctx, rnd, plan, visits)}
 
 
+def _plant(ctx: Context, code: str, rows: dict[str, list[dict]]) -> tuple[str, int, str]:
+    """Make one row odd enough for warning ``code``; return (sheet id, row position, column id)."""
+    if code == "clue-no-people":
+        rows["clues"][0].update(cadres=0, others=0)
+        return "clues", 0, "cadres"
+    ongoing = ctx.std.enum_values("rectification_status")[1]
+    k = next((k for k, p in enumerate(rows["problems"]) if p["status"] == ongoing), None)
+    if k is None:
+        raise ValueError(f"sample: PLANTED {code} needs a problem {ongoing} in this workbook")
+    problem = rows["problems"][k]
+    problem["rectified_on"] = problem["found"] + dt.timedelta(days=RECTIFIED_AFTER_DAYS)
+    return "problems", k, "rectified_on"  # rectified-date-unexpected
+
+
+def plant_warnings(ctx: Context, rnd: RoundPlan, plan: GroupPlan, rows: dict[str, list[dict]], file: str) -> None:
+    """Apply PLANTED to one round workbook's rows; note their 核实说明 rows in ``ctx``."""
+    for term, number, group, code, text in PLANTED:
+        if (term, number, group) == (rnd.term, rnd.number, plan.group):
+            sheet_id, k, col_id = _plant(ctx, code, rows)
+            sheet = ctx.std.sheet(sheet_id)
+            ctx.explanations.append({
+                "file": file, "sheet": sheet.name, "row": k + 2, "column": sheet.header(col_id), "code": code,
+                "text": text, "by": EXPLAINED_BY if text else None, "date": EXPLAINED_ON if text else None})
+
+
 def write_round(ctx: Context, rnd: RoundPlan, plan: GroupPlan, out_dir: Path) -> Path:
     """One round workbook, e.g. ``2020年/十四届第6轮_第一巡察组.xlsx``."""
     spec = ctx.std.workbook("round")
     wb = new_workbook(spec, ctx.std, taxonomy=ctx.std.taxonomy_for_term(rnd.term))
     rows = round_rows(ctx, rnd, plan)
+    name = f"{plan.start.year}年/{rnd.term}第{rnd.number}轮_{GROUPS[plan.group]}.xlsx"
+    plant_warnings(ctx, rnd, plan, rows, name)
     for sheet in spec.sheets:
         fill_rows(wb[sheet.name], sheet, rows[sheet.id])
-    name = f"{plan.start.year}年/{rnd.term}第{rnd.number}轮_{GROUPS[plan.group]}.xlsx"
     return save_workbook(wb, out_dir / name, STAMP)
+
+
+def write_explanations(ctx: Context, out_dir: Path) -> Path:
+    """The 核实说明 workbook: the planted warnings, some explained (rows in file order)."""
+    spec = ctx.std.workbook("explanations")
+    wb = new_workbook(spec, ctx.std)
+    sheet = spec.sheet("explanations")
+    fill_rows(wb[sheet.name], sheet, sorted(ctx.explanations, key=lambda r: (r["file"], r["row"])))
+    return save_workbook(wb, out_dir / EXPLANATIONS_FILE, STAMP)
 
 
 def office_rows(ctx: Context) -> dict[str, list[dict]]:
@@ -376,4 +417,5 @@ def write_sample(out_dir: Path, std: Standard) -> list[Path]:
     for rnd in ROUNDS:
         paths += [write_round(ctx, rnd, plan, out_dir) for plan in rnd.groups]
     paths.append(write_office(ctx, out_dir))
+    paths.append(write_explanations(ctx, out_dir))
     return paths

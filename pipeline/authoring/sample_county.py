@@ -182,6 +182,22 @@ CLUE_TEXTS = ("反映某干部违规发放补贴", "反映村干部优亲厚友�
               "反映某干部收受礼金", "反映某单位违规使用公务用车")
 
 
+# ---------------------------------------------------------------- 核实性 warnings and 核实说明
+
+# Odd but possible rows planted after the random draws (so every other row stays as drawn),
+# so that the sample shows warnings explained and unexplained (office-loop.md §2):
+# (届次, 轮次, group position, warning code, 核实说明 or "" for a row still to explain).
+PLANTED = (
+    ("十四届", 6, 1, "clue-no-people",
+     "该线索反映村“两委”集体决定违规发放补贴，系集体决策，尚未指向具体个人；已移交县纪委监委，核实后再确定涉及人员。"),
+    ("十四届", 6, 2, "rectified-date-unexpected",
+     "该问题的整改措施已于10月底落实到位，相关制度修订尚待党组会审议通过，故整改状态仍填“整改中”，已与被巡察单位核实。"),
+    ("十四届", 8, 0, "clue-no-people", ""),
+)
+EXPLAINED_BY, EXPLAINED_ON = "李四", "2021-01-08"
+EXPLANATIONS_FILE = "核实说明/核实说明_2020.xlsx"
+RECTIFIED_AFTER_DAYS = 45  # the planted 整改完成日期, after the problem was found
+
 
 # ---------------------------------------------------------------- office rows
 

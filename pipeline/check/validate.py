@@ -4,8 +4,9 @@
 there are many; unparseable cells are reported once, by ``read.normalize``),
 gives blank 巡察组 cells their file's only group and each round row its
 届次/轮次, then calls ``check`` once on the combined frames: pandera checks every
-sheet (``rows``), then the cross-sheet and cross-workbook checks (``cross``, ``plan``);
-neither changes a frame. ``complete`` makes the frames the statistics read.
+sheet (``rows``), then the cross-sheet and cross-workbook checks (``cross``, ``plan``) and
+the 核实性 checks (``plausible``); none changes a frame. ``complete`` makes the frames the
+statistics read.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from ..standard import Standard
 from .complete import complete
 from .cross import cross_findings
 from .plan import plan_findings
+from .plausible import plausibility_findings
 from .rows import row_findings
 
 
@@ -30,5 +32,6 @@ def check(frames: dict[str, pd.DataFrame], blanks: dict[str, pd.DataFrame], earl
     was reported and fills 对象类别 from the registry, on copies.
     """
     findings = row_findings(frames, blanks, earlier, std) + cross_findings(frames, reads, std)
+    findings += plausibility_findings(frames, reads, earlier, std)
     findings += plan_findings(frames, std)
     return findings, complete(frames, std)

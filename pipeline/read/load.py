@@ -162,13 +162,16 @@ def load_dataset(inputs: Path, std: Standard, progress: bool = False, exclude: t
     part = _combine(_load_parts(jobs, std, progress))
     inherit_group(part.frames, part.blanks)
     attach_rounds(part.frames)
+    from ..check.explain import match_explanations
     from ..check.validate import check  # pandera: imported after the pool has forked its workers
 
     found, tables = check(part.frames, part.blanks, part.findings, part.reads, std)
     findings += part.findings + found
+    explained, about = match_explanations(part.frames.get("explanations"), findings, std)
+    findings += about
     sort_findings(findings, std)
     return Dataset(tables=tables, sources=part.sources, findings=findings,
-                   skipped=skipped, info=_info(part.frames))
+                   skipped=skipped, info=_info(part.frames), explained=explained)
 
 
 def _registry_files(ds: Dataset) -> set[str]:

@@ -172,7 +172,7 @@ def build_context(report) -> dict:
         "month": period.end.month,
         "county": report.county, "office": office_name(report.county, std),
         "compiler": report.compiler, "compiled_on": to_date(report.compiled_on),
-        "term": report.term, "excluded": list(report.excluded),
+        "term": report.term, "excluded": list(report.excluded), "checks": report.checks.as_dict(),
         "rounds": [round_view(r, period, std) for r in report.rounds],
         "totals": dict(metrics["totals"]),
         "year_to_date": metrics.get("year_to_date"),

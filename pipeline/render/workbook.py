@@ -1,7 +1,8 @@
 """The leadership workbook 巡察工作统计_<period>.xlsx, written with xlsxwriter.
 
 Each table goes on its own sheet: a title row, a line with the compiling unit and
-date, a warning naming the workbooks left out (``--skip-invalid``), bordered cells
+date, a warning naming the workbooks left out (``--skip-invalid``), on the first sheet
+a warning while some 核实性问题 is unexplained (office-loop.md §2), bordered cells
 with number/percent/date formats, frozen and repeated header rows, print setup
 (A4 landscape, one page wide, page numbers). The charts are native Excel charts on
 a 图表 sheet, drawing from the tables' cells. Every cell holds a value, never a
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+from ..explanations import unexplained_notice
 from ..model import excluded_notice
 from ..output import atomic_path
 from ..periods import cn_date
@@ -124,11 +126,11 @@ def _write_main(report: Report, tables: list[Table], target: Path) -> Path:
                            "author": report.compiler, "company": report.county,
                            "created": dt.datetime.combine(report.compiled_on, dt.time())})
         styles = _styles(wb)
-        placed = [Placed(t, spec, _data_top(t, report)) for t in tables for spec in t.charts]
+        placed = [Placed(t, spec, _data_top(t, report, k == 0)) for k, t in enumerate(tables) for spec in t.charts]
         for k, table in enumerate(tables):
             if k == CHARTS_AFTER and placed:
                 write_chart_sheet(wb, placed, _chart_banner(report, styles), FOOTER)
-            _write_table(wb, styles, table, report)
+            _write_table(wb, styles, table, report, k == 0)
         wb.close()
     return target
 
@@ -230,13 +232,20 @@ def _lines(text, width: float) -> int:
     return max(1, math.ceil(display_width(text) / max(width, 1)))
 
 
-def _banner_rows(report: Report) -> int:
-    return 3 if report.excluded else 2
+def _notices(report: Report, first: bool) -> list[str]:
+    """The warnings under a sheet's title: workbooks left out; on the first sheet, unexplained warnings."""
+    lines = [_excluded_line(report)] if report.excluded else []
+    unexplained = unexplained_notice(report.checks, report.std.sheet("explanations").name) if first else ""
+    return lines + ([unexplained] if unexplained else [])
 
 
-def _data_top(table: Table, report: Report) -> int:
+def _banner_rows(report: Report, first: bool) -> int:
+    return 2 + len(_notices(report, first))
+
+
+def _data_top(table: Table, report: Report, first: bool) -> int:
     """Row of the first data row (the same arithmetic as the writer)."""
-    return _banner_rows(report) + (2 if table.has_groups else 1)
+    return _banner_rows(report, first) + (2 if table.has_groups else 1)
 
 
 def _info_line(report: Report) -> str:
@@ -257,19 +266,18 @@ def _chart_banner(report: Report, styles: dict) -> list[tuple[str, object]]:
     return lines
 
 
-def _banner(ws, styles: dict, table: Table, report: Report, width: int) -> int:
-    """Title, compiling line and the excluded-workbook warning; return the next free row."""
+def _banner(ws, styles: dict, table: Table, report: Report, width: int, first: bool) -> int:
+    """Title, compiling line and the warnings (``_notices``); return the next free row."""
     last = max(len(table.columns) - 1, 0)
     ws.set_row(0, 24 * _lines(table.title, width / TITLE_SCALE) + 4)
     _merge(ws, 0, 0, last, table.title, styles["title"])
     info = _info_line(report)
     ws.set_row(1, 14 * _lines(info, width * 1.05) + 4)
     _merge(ws, 1, 0, last, info, styles["info"])
-    if report.excluded:
-        text = _excluded_line(report)
-        ws.set_row(2, LINE_HEIGHT * _lines(text, width) + 4)
-        _merge(ws, 2, 0, last, text, styles["warn"])
-    return _banner_rows(report)
+    for row, text in enumerate(_notices(report, first), start=2):
+        ws.set_row(row, LINE_HEIGHT * _lines(text, width) + 4)
+        _merge(ws, row, 0, last, text, styles["warn"])
+    return _banner_rows(report, first)
 
 
 def _merge(ws, row: int, first: int, last: int, value, fmt) -> None:
@@ -366,12 +374,12 @@ def _page_setup(ws, header_top: int, data_top: int) -> None:
     ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
 
 
-def _write_table(wb, styles: dict, table: Table, report: Report) -> None:
+def _write_table(wb, styles: dict, table: Table, report: Report, first: bool = False) -> None:
     ws = wb.add_worksheet(table.sheet)
     widths = _widths(table)
     for i, w in enumerate(widths):
         ws.set_column(i, i, w)
-    header_top = _banner(ws, styles, table, report, sum(widths))
+    header_top = _banner(ws, styles, table, report, sum(widths), first)
     data_top = _headers(ws, styles, table, header_top)
     after = _write_rows(ws, styles, table, data_top, widths)
     _notes(ws, styles, table, after + 1, sum(widths))

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..explanations import CheckCounts
 from ..model import Dataset, SourceFile
 from ..periods import Period
 from ..standard import Standard
@@ -57,6 +58,7 @@ class Report:
     office: OfficeRows  # the office's own rows of the period (summary draft only)
     std: Standard = field(repr=False)  # the standard the figures follow: labels for the renderers
     metrics: dict = field(default_factory=dict)
+    checks: CheckCounts = field(default_factory=CheckCounts)  # findings of the whole run (all workbooks)
     plan: PlanStatus | None = None  # the round plan as of the period end; None: no 巡察计划 rows
     silent_groups: list[dict] | None = None  # monthly only: groups with no 工作量 row in the month
 
@@ -126,7 +128,8 @@ def build_report(ds: Dataset, std: Standard, period: Period, today: dt.date | No
         previous=previous, previous_ytd=previous_ytd, rounds=rounds, coverage=coverage,
         trend=_trend(frames, period), ledger=build_ledger(frames, period.start, period.end),
         sources=list(ds.sources), excluded=list(ds.excluded), office=office_rows(ds, period, std), std=std,
-        plan=compute_plan(frames, coverage), silent_groups=silent_groups(frames, period))
+        plan=compute_plan(frames, coverage), silent_groups=silent_groups(frames, period),
+        checks=ds.counts)
     report.metrics = build_metrics(report)
     return report
 
@@ -160,7 +163,8 @@ def build_metrics(report: Report) -> dict:
     ``year_to_date_breakdowns`` (the five breakdowns of the year to date); ``by_group``
     (table 3); ``coverage.inspected_not_in_force``; ``monthly_trend``; ``overdue_problems``
     (null when no 整改时限 was filled; else the ledger's ``overdue`` count); ``rectification``
-    (the ledger, office-loop.md §4); ``excluded`` (workbooks left out).
+    (the ledger, office-loop.md §4); ``excluded`` (workbooks left out); ``checks`` (findings
+    of the run: errors, warnings, explained and unexplained warnings, office-loop.md §4).
     From office-loop.md §4 (stats/plan.py): ``submissions``, ``planned_orgs``, coverage
     ``planned``/``projected_rate``/``unplanned`` (null without a 巡察计划), ``silent_groups``
     (null unless monthly).
@@ -189,6 +193,7 @@ def build_metrics(report: Report) -> dict:
     m["rectification"] = report.ledger.metrics()
     m["sources"] = [{"file": s.path, "sha256": s.sha256} for s in report.sources]
     m["excluded"] = list(report.excluded)
+    m["checks"] = report.checks.as_dict()
     return m
 
 
