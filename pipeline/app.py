@@ -20,6 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .errors import EXIT_INPUT_ERRORS, EXIT_OK, InputErrors, UsageError
+from .explanations import EXPLAINED
+from .explanations import status as explanation_status
 from .model import Dataset
 from .standard import SCHEMA_DIR, Standard, load_standard
 
@@ -115,10 +117,14 @@ def _summarise(ds: Dataset, report: Path | None, say: Say) -> None:
         say(f"跳过 {len(ds.skipped)} 个文件（非填报工作簿或临时文件）：")
         for item in ds.skipped[:FIRST_FINDINGS_SHOWN]:
             say(f"  {item.path}：{item.reason}")
-    shown = sorted(ds.findings, key=lambda f: (not f.is_error, f.file, f.sheet, f.row or 0))
+    # Errors first, then the warnings still to explain, then the explained ones (marked).
+    state = {f: explanation_status(f, ds.explained) for f in ds.findings if not f.is_error}
+    shown = sorted(ds.findings, key=lambda f: (not f.is_error, state.get(f) == EXPLAINED, f.file, f.sheet,
+                                               f.row or 0))
     for f in shown[:FIRST_FINDINGS_SHOWN]:
         where = "，".join(x for x in (f.file, f.sheet, f"第{f.row}行" if f.row else "", f.column) if x)
-        say(f"  [{f.level.value}] {where}：{f.message}（问题代码 {f.code}）")
+        level = f"{f.level.value}·{EXPLAINED}" if state.get(f) == EXPLAINED else f.level.value
+        say(f"  [{level}] {where}：{f.message}（问题代码 {f.code}）")
     if len(shown) > FIRST_FINDINGS_SHOWN:
         say(f"  ……其余 {len(shown) - FIRST_FINDINGS_SHOWN} 处见校验报告。")
     if report is not None:

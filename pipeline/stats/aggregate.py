@@ -31,7 +31,7 @@ from .plan import PlanStatus, compute_plan, planned_orgs_metrics, silent_groups,
 from .rounds import RoundSummary, summaries_from_frames
 from .selection import Frames
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: office-loop.md §4 (checks, submissions, planned_orgs, projection, silent_groups, rectification)
 # Items of the registry's optional 基本情况 sheet used in titles (workbook standard §3).
 INFO_COUNTY, INFO_COMPILER = "县名", "编制单位"
 
