@@ -50,7 +50,7 @@ def stage(name: str):
 def dispatch(args, say: Say) -> int:
     """Run the command named in ``args``; return the exit code."""
     handlers = {"template": _template, "sample": _sample, "validate": _validate,
-                "annual": _period, "monthly": _period}
+                "annual": _period, "monthly": _period, "rollup": _rollup}
     with _fewer_collections():
         return handlers[args.command](args, say)
 
@@ -93,6 +93,12 @@ def _template(args, say: Say) -> int:
 
 
 def _sample(args, say: Say) -> int:
+    if getattr(args, "city", False):
+        from .authoring.sample_city import CITY, write_city_sample
+
+        paths = write_city_sample(args.out)
+        say(f"已生成{CITY}县区名单：{paths[0]}")
+        return EXIT_OK
     from .authoring.sample import write_sample
 
     paths = write_sample(args.out, _standard(args))
@@ -219,6 +225,31 @@ def _render(report, out_dir: Path, say: Say, parallel: bool) -> list[Path]:
     if markers:
         say(f"文稿中有 {markers} 处【待补充】标记，需人工补充。")
     return written
+
+
+def _rollup(args, say: Say) -> int:
+    """The city's roll-up of county packages (spec rollup.md)."""
+    from .periods import annual, monthly
+    from .rollup.run import check_rollup, write_rollup
+
+    period = annual(args.year) if args.year else monthly(args.month)
+    std = _standard(args)
+    inputs, outputs = Path(args.inputs), Path(args.outputs)
+    if not inputs.is_dir():
+        raise UsageError(f"找不到输入文件夹“{inputs}”。请用 --inputs 指定存放各县区上报包的文件夹。")
+    city, ds = check_rollup(inputs, std, period, exclude=(outputs,))
+    if ds.errors:
+        report = _write_check_report(ds, std, outputs / CHECK_REPORT_NAME)
+        _summarise(ds, report, say)
+        raise InputErrors("上报包有错误，未生成汇总结果。"
+                          "请按校验报告逐条处理（或请有关县区重新导出上报包）后重新运行。")
+    out_dir, rollup, written = write_rollup(city, std, period, outputs, dt.date.today())
+    written.append(_write_check_report(ds, std, out_dir / CHECK_REPORT_NAME))
+    _summarise(ds, written[-1], say)
+    if rollup.missing_counties:
+        say(f"注意：县区名单中有 {len(rollup.missing_counties)} 个县区未上报：" + "、".join(rollup.missing_counties))
+    say(f"{period.label}汇总完成（{len(rollup.counties)} 个县区），共写出 {len(written)} 个文件，位于：{out_dir}")
+    return EXIT_OK
 
 
 def write_crash_log(outputs: Path) -> Path:

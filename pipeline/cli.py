@@ -68,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog="示例：python run.py sample --out inputs")
     p.add_argument("--out", type=Path, default=Path("inputs"), metavar="文件夹",
                    help="示例数据输出文件夹，默认 inputs/")
+    p.add_argument("--city", action="store_true",
+                   help="改为生成虚构的示例市县区名单（县区名单.xlsx），供市级汇总（rollup）使用")
     _schemas(p)
 
     p = sub.add_parser("validate", help="读取并校验全部工作簿，生成校验报告",
@@ -86,6 +88,19 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog="示例：python run.py monthly --month 2020-06")
     p.add_argument("--month", required=True, metavar="年-月", help="统计月份，如 2020-06")
     _common(p, skip_invalid=True)
+
+    p = sub.add_parser("rollup", help="市级汇总：校验并汇总各县区的上报包",
+                       description="读取文件夹（含子文件夹）中各县区的上报包（上报_<县名>_<期间>.xlsx）和可选的"
+                                   "县区名单，校验后汇总，输出到 outputs/汇总_<期间>/。有错误时只写校验报告。",
+                       epilog="示例：python run.py rollup --year 2020 --inputs 上报包")
+    when = p.add_mutually_exclusive_group(required=True)
+    when.add_argument("--year", metavar="年份", help="汇总年度，四位数字，如 2020")
+    when.add_argument("--month", metavar="年-月", help="汇总月份，如 2020-06")
+    _schemas(p)
+    p.add_argument("--inputs", type=Path, default=Path("inputs"), metavar="文件夹",
+                   help="存放各县区上报包（和县区名单）的文件夹（含子文件夹），默认 inputs/")
+    p.add_argument("--outputs", type=Path, default=Path("outputs"), metavar="文件夹",
+                   help="汇总结果和校验报告的输出文件夹，默认 outputs/")
     return parser
 
 

@@ -284,6 +284,44 @@ _ENTRIES += (
           "{column}“{value}”已填写{end_header}（{end}），但本工作簿“{sheet_name}”表中没有该组发现的任何问题。"
           "请核对是否漏填；确实未发现问题的，请填写核实说明。",
           "a group with 结束日期 filled and no 发现问题 row in its workbook (on its 轮次信息 row, column 巡察组)"),
+    # --- packages and the roll-up (rollup/)
+    Entry("package-unreadable", ERROR, {
+        "open": "无法读取上报包：{reason}",
+        "header": "上报包的“{sheet}”表在前 {limit} 行中找不到表头（{headers}）。"
+                  "请勿改动上报包的表头，或请该县区重新导出上报包。",
+        "info": "“{item}”的内容“{value}”不对，应为{expected}。请该县区重新导出上报包。",
+        "value": "指标代码“{indicator}”的数值“{value}”不是大于等于 0 的整数。请与该县区核实，并请其重新导出上报包。",
+        "code-twice": "指标代码“{value}”出现了两次（第 {first} 行已有）。请该县区重新导出上报包，不要手工增删行。",
+    }, "a package that cannot be opened (variant open), or whose 上报信息/指标 header, 期间类型 or "
+       "未说明核实性问题 (info), a 数值 (value) or a repeated 指标代码 (code-twice) cannot be read"),
+    Entry("package-incomplete", ERROR, {
+        "item": "上报信息缺少“{item}”。请该县区用本工具重新导出上报包。",
+        "code": "上报包缺少指标代码“{indicator}”（{label}）。请该县区用本工具重新导出上报包，不要删改“指标”表的行。",
+        "blank": "指标代码“{indicator}”（{label}）没有填数值。请该县区用本工具重新导出上报包。",
+    }, "a required 上报信息 item (县名, 期间, 期间类型) or a required 指标代码 is missing or blank"),
+    Entry("package-period-mismatch", ERROR,
+          "上报包的期间是“{found}”，本次汇总的是“{asked}”。请把该文件移出本期汇总的文件夹，"
+          "或请该县区导出“{asked}”的上报包。",
+          "a package of another period than the roll-up's (names the file and both periods)"),
+    Entry("package-duplicate", ERROR,
+          "“{county}”有 {count} 份{period}上报包：{files}。每个县区每期只能有一份，请删除多余的（保留最新的一份）。",
+          "two or more packages of the same county for the period (names every file)"),
+    Entry("package-inconsistent", ERROR, {
+        "sum": "“{part}”各项合计为 {total}，而“{indicator}”为 {value}，两者应相等。"
+               "该上报包的数字自相矛盾，请该县区核实后重新导出。",
+        "exceeds": "“{indicator}”为 {value}，大于“{other}”的 {other_value}。"
+                   "该上报包的数字自相矛盾，请该县区核实后重新导出。",
+    }, "a package whose figures disagree with themselves: a breakdown not summing to its total "
+       "(variant sum), or a part larger than its whole (exceeds); names the 指标代码 and both numbers"),
+    Entry("package-unexplained", WARNING,
+          "该县区导出上报包时还有 {count} 处核实性问题（警告）未说明。请与该县区核实这些数字。",
+          "a package exported with unexplained 核实性 warnings (--allow-unexplained)"),
+    Entry("county-missing", WARNING,
+          "县区名单中的“{value}”没有{period}上报包。请催报，或核对县区名单。",
+          "a county of the roster (县区名单) without a package; on the roster's row"),
+    Entry("county-not-on-roster", WARNING,
+          "上报包的县名“{value}”不在县区名单中（名单：{roster}）。请核对县名或县区名单。",
+          "a package of a county that is not on the roster"),
 )
 
 CATALOGUE: dict[str, Entry] = {e.code: e for e in _ENTRIES}  # tests: no code twice

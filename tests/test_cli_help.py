@@ -25,7 +25,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def test_the_commands_of_the_spec_exist():
-    assert {"template", "validate", "annual", "monthly", "sample"} <= set(COMMANDS)
+    assert {"template", "validate", "annual", "monthly", "sample", "rollup"} <= set(COMMANDS)
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -336,3 +336,11 @@ def read_file(path: Path, rel: str, std: Standard) -> FileRead:
         result.findings.append(finding("file-unreadable", file=rel, variant="damaged",
                                        detail=f"{type(exc).__name__}: {str(exc)[:80]}"))
     return result
+
+
+def open_workbook(data: bytes, std: Standard):
+    """A python-calamine workbook of a file's bytes, after the zip-bomb guard; raises
+    :class:`Unreadable` (the code, variant and parameters of its finding). For readers of
+    workbooks that are not the standard's (the city's packages, ``pipeline/rollup``)."""
+    _zip_parts(data, std)
+    return _open(data)

@@ -120,6 +120,17 @@ def write_workbook(report: Report, out_dir: Path) -> Path:
 
 def _write_main(report: Report, tables: list[Table], target: Path) -> Path:
     """Write ``tables`` as the leadership workbook at ``target`` (atomically)."""
+    return write_tables_workbook(report, tables, target, CHARTS_AFTER)
+
+
+def write_tables_workbook(report: Report, tables: list[Table], target: Path, charts_after: int) -> Path:
+    """Write ``tables`` as a print-ready workbook at ``target`` (atomically), the 图表 sheet
+    before table ``charts_after`` (after the last one when that is ``len(tables)``).
+
+    ``report`` gives the banner and the file's properties only: ``period``, ``county``,
+    ``compiler``, ``compiled_on`` and ``excluded``, so the city roll-up passes its own
+    object with these (``pipeline/rollup/workbook.py``).
+    """
     with atomic_path(target) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), XLSXWRITER_OPTIONS)
         wb.set_properties({"title": f"{report.county}{report.period.label}巡察工作统计",
@@ -127,10 +138,11 @@ def _write_main(report: Report, tables: list[Table], target: Path) -> Path:
                            "created": dt.datetime.combine(report.compiled_on, dt.time())})
         styles = _styles(wb)
         placed = [Placed(t, spec, _data_top(t, report, k == 0)) for k, t in enumerate(tables) for spec in t.charts]
-        for k, table in enumerate(tables):
-            if k == CHARTS_AFTER and placed:
+        for k, table in enumerate([*tables, None]):
+            if k == charts_after and placed:
                 write_chart_sheet(wb, placed, _chart_banner(report, styles), FOOTER)
-            _write_table(wb, styles, table, report, k == 0)
+            if table is not None:
+                _write_table(wb, styles, table, report, k == 0)
         wb.close()
     return target
 

@@ -50,7 +50,10 @@ def _max_value(p: Placed, cols) -> float:
 
 
 def _value_axis(p: Placed, cols, name: str = "") -> dict:
-    """Whole-number steps for small counts (no 0.5 people)."""
+    """Whole-number steps for small counts (no 0.5 people); 0–100 % for fractions."""
+    if p.spec.percent:
+        return {"min": 0, "max": 1, "major_unit": 0.2, "num_format": "0%", "num_font": {"name": FONT},
+                **({"name": name} if name else {})}
     axis = {"min": 0, "num_format": "0", "num_font": {"name": FONT}}
     top = _max_value(p, cols)
     if top <= 10:
@@ -66,8 +69,10 @@ def _title(chart, text: str) -> None:
 
 def _simple(wb, p: Placed):
     chart = wb.add_chart({"type": p.spec.kind})
-    for col in p.spec.value_cols:
-        chart.add_series(_series(p, col))
+    cols = [p.table.columns[c] for c in p.spec.value_cols]
+    same = len({c.header for c in cols}) < len(cols)  # e.g. 完成率 under two groups: name them by group
+    for k, col in zip(p.spec.value_cols, cols):
+        chart.add_series(_series(p, k, **({"name": f"{col.group}{col.header}"} if same else {})))
     _title(chart, p.spec.title)
     chart.set_legend({"position": "bottom", "font": {"name": FONT}}
                      if len(p.spec.value_cols) > 1 else {"none": True})

@@ -1,0 +1,62 @@
+"""The package format as data: sheet names, headers and labels from ``schemas/package.toml``.
+
+The package is the contract between every county and the city, so its labels are read
+from the file shipped with the tool (not from ``--schemas``, which an office may change);
+the enumeration values inside the 指标代码 come from the :class:`~pipeline.standard.Standard`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from ..standard import SCHEMA_DIR, _load_toml
+
+FORMAT_FILE = "package.toml"
+
+
+@dataclass(frozen=True)
+class PackageFormat:
+    """Everything ``schemas/package.toml`` says, as read (``raw``) and by name."""
+
+    raw: dict
+
+    def section(self, name: str) -> dict:
+        return self.raw[name]
+
+    @property
+    def info_items(self) -> dict[str, str]:
+        """上报信息 items: id -> 项目 label, in order."""
+        return dict(self.raw["info"]["items"])
+
+    @property
+    def period_kinds(self) -> dict[str, str]:
+        """metrics period.kind (annual/monthly) -> 期间类型 (年度/月度)."""
+        return dict(self.raw["period_kinds"])
+
+    @property
+    def rectification(self) -> dict[str, str]:
+        """Ledger keys (in_ledger, then the states of office-loop.md §3) -> label."""
+        return dict(self.raw["indicators"]["rectification"])
+
+    @property
+    def ledger_states(self) -> list[str]:
+        """The states of the ledger (every key but in_ledger), in the spec's order."""
+        return [k for k in self.rectification if k != "in_ledger"]
+
+    def package_name(self, county: str, period_label: str) -> str:
+        """File name of a package: 上报_<县名>_<期间>.xlsx."""
+        return f"{self.raw['file']['prefix']}_{county}_{period_label}.xlsx"
+
+    def rollup_folder(self, period_label: str) -> str:
+        return f"{self.raw['file']['rollup_folder']}_{period_label}"
+
+    def rollup_workbook(self, period_label: str) -> str:
+        return f"{self.raw['file']['rollup_workbook']}_{period_label}.xlsx"
+
+
+@cache
+def package_format(folder: Path = SCHEMA_DIR) -> PackageFormat:
+    """The package format shipped with the tool (cached)."""
+    return PackageFormat(_load_toml(Path(folder) / FORMAT_FILE))
