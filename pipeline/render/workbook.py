@@ -17,7 +17,6 @@ from pathlib import Path
 
 import xlsxwriter
 
-from ..explanations import unexplained_notice
 from ..model import excluded_notice
 from ..output import atomic_path
 from ..periods import cn_date
@@ -247,8 +246,7 @@ def _lines(text, width: float) -> int:
 def _notices(report: Report, first: bool) -> list[str]:
     """The warnings under a sheet's title: workbooks left out; on the first sheet, unexplained warnings."""
     lines = [_excluded_line(report)] if report.excluded else []
-    unexplained = unexplained_notice(report.checks, report.std.sheet("explanations").name) if first else ""
-    return lines + ([unexplained] if unexplained else [])
+    return lines + (list(report.first_sheet_notices) if first else [])
 
 
 def _banner_rows(report: Report, first: bool) -> int:

@@ -35,6 +35,7 @@ class Masthead:
     compiler: str
     compiled_on: dt.date
     excluded: list[str] = field(default_factory=list)
+    first_sheet_notices: list[str] = field(default_factory=list)
 
 
 def _tally_cells(t: Tally) -> list:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..explanations import CheckCounts
+from ..explanations import CheckCounts, unexplained_notice
 from ..model import Dataset, SourceFile
 from ..periods import Period
 from ..standard import Standard
@@ -61,6 +61,12 @@ class Report:
     checks: CheckCounts = field(default_factory=CheckCounts)  # findings of the whole run (all workbooks)
     plan: PlanStatus | None = None  # the round plan as of the period end; None: no 巡察计划 rows
     silent_groups: list[dict] | None = None  # monthly only: groups with no 工作量 row in the month
+
+    @property
+    def first_sheet_notices(self) -> list[str]:
+        """Lines under the first sheet's title: the 核实性 warnings still unexplained (or none)."""
+        line = unexplained_notice(self.checks, self.std.sheet("explanations").name)
+        return [line] if line else []
 
     @property
     def overdue(self) -> pd.DataFrame | None:
