@@ -53,7 +53,8 @@ def test_existing_name_is_numbered_never_overwritten(tmp_path):
     assert (first.name, second.name) == ("名册（2）.xlsx", "名册（3）.xlsx")
     assert [(tmp_path / n).read_bytes() for n in ("名册.xlsx", "名册（2）.xlsx", "名册（3）.xlsx")] == [
         b"original", b"second", b"third"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["名册.xlsx", "名册（2）.xlsx", "名册（3）.xlsx"]  # no temp left
+    # and no temporary file left behind
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["名册.xlsx", "名册（2）.xlsx", "名册（3）.xlsx"]
 
 
 def test_without_hard_links_still_never_overwrites(tmp_path, monkeypatch):

@@ -120,7 +120,8 @@ def test_upload_saves_renames_refuses_and_rechecks(planted, monkeypatch):
     saved = [li.text_content() for li in doc.xpath('//ul[@class="uploads"]/li[@class="saved"]')]
     refused = [li.text_content() for li in doc.xpath('//ul[@class="uploads"]/li[@class="refused"]')]
     renamed = RND.replace(".xlsx", "（2）.xlsx")
-    assert saved == [f"已保存：{renamed}（输入文件夹中已有同名文件，原文件未动，新文件另存为此名）", "已保存：轮次.xlsx"]
+    assert saved == [f"已保存：{renamed}（输入文件夹中已有同名文件，原文件未动，新文件另存为此名）",
+                     "已保存：轮次.xlsx"]
     assert "不是电子表格文件" in refused[0] and "上限" in refused[1]
     assert sorted(p.name for p in planted.inputs.iterdir()) == sorted(
         [RND, renamed, "轮次.xlsx", STD.workbook("registry").file, STD.workbook("office").file])

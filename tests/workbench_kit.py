@@ -57,10 +57,10 @@ class Server:
         self.base, self.port, self.token = match.group(1), int(match.group(2)), match.group(3)
         self.url = f"{self.base}/?token={self.token}"
 
-    def stop(self, timeout: float = 30) -> tuple[int, str, str]:
-        """Ctrl+C (SIGINT); (exit code, rest of stdout, stderr)."""
+    def stop(self, timeout: float = 30, sig: int = 2) -> tuple[int, str, str]:
+        """Ctrl+C (SIGINT, or ``sig``); (exit code, rest of stdout, stderr)."""
         if self.proc.poll() is None:
-            self.proc.send_signal(2)
+            self.proc.send_signal(sig)
         try:
             out, err = self.proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:

@@ -25,7 +25,8 @@ SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'",  # no CDN, no inline script or style, no other host
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",  # default-src does not cover frame-ancestors
-    "Referrer-Policy": "no-referrer",
+    # not "no-referrer": with it browsers send "Origin: null" on the workbench's own form posts
+    "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",  # figures change with every run: never show a stale page
 }
 

@@ -152,9 +152,10 @@ class Pages:
                            report=self._rel(self.ws.check_report))
 
     async def run_page(self, request: Request):
-        return self.render("run.html", request, ws=self.ws, run=self.ws.run, kinds=KINDS, problem="",
-                           kind=request.query_params.get("kind", "annual"),
-                           period=request.query_params.get("period", ""), view=_results(self.ws))
+        last = self.ws.run  # the form shows the last run's choice again
+        return self.render("run.html", request, ws=self.ws, run=last, kinds=KINDS, problem="",
+                           kind=last.kind if last else "annual", period=last.period_text if last else "",
+                           view=_results(self.ws))
 
     async def start_run(self, request: Request):
         form = await request.form()

@@ -12,6 +12,8 @@ import errno
 import locale
 import logging
 import os
+import re
+import signal
 import socket
 import sys
 import threading
@@ -30,6 +32,7 @@ HOST = "127.0.0.1"  # never another address: the workbench is for this computer 
 STARTED = "工作台已启动：{url}"
 STOPPED = "工作台已关闭。"
 SHORTCUT_NAME = "巡察统计工作台"
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)  # Ctrl+C; the system asking the program to end
 
 
 def bind(port: int | None) -> socket.socket:
@@ -74,14 +77,18 @@ def serve(inputs: Path, outputs: Path, std: Standard, say: Callable[[str], None]
     port = sock.getsockname()[1]
     server, ws = make_server(inputs, outputs, std, sock, token)
     url = start_url(port, token)
-    say(STARTED.format(url=url))
-    if open_browser:  # the socket already listens: the browser's request waits for the server
-        threading.Thread(target=_open_browser, args=(url,), daemon=True).start()
+    # Ctrl+C at any moment, even before uvicorn has put its own handler in place (and when it
+    # raises the signal again after stopping), only asks the server to stop: no KeyboardInterrupt
+    # in the middle of starting up, so no traceback and no half-started event loop.
+    previous = {sig: signal.signal(sig, lambda signum, frame: _stop(server)) for sig in STOP_SIGNALS}
     try:
+        say(STARTED.format(url=url))
+        if open_browser:  # the socket already listens: the browser's request waits for the server
+            threading.Thread(target=_open_browser, args=(url,), daemon=True).start()
         server.run(sockets=[sock])
-    except KeyboardInterrupt:  # uvicorn stops on Ctrl+C, then raises it again here
-        pass
     finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         sock.close()
         if ws.running:  # let a run in progress finish: its files are written atomically but not yet all
             say("正在等待进行中的统计完成……")
@@ -89,6 +96,13 @@ def serve(inputs: Path, outputs: Path, std: Standard, say: Callable[[str], None]
                 ws.wait()
     say(STOPPED)
     return EXIT_OK
+
+
+def _stop(server) -> None:
+    """Ask uvicorn to stop; a second Ctrl+C stops it without waiting for open connections."""
+    if server.should_exit:
+        server.force_exit = True
+    server.should_exit = True
 
 
 def _open_browser(url: str) -> None:
@@ -141,9 +155,16 @@ def desktop_entry(command: list[str], workdir: Path) -> str:
 
 def batch_file(command: list[str], workdir: Path) -> str:
     """The text of a Windows .bat launcher (the window stays open: closing it stops the workbench)."""
-    line = " ".join(f'"{a}"' if not a.startswith("-") else a for a in command)
+    line = " ".join(_bat_arg(a) for a in command)
     return "\r\n".join(["@echo off", f"title {SHORTCUT_NAME}", f'cd /d "{workdir}"',
                         "echo 正在启动巡察统计工作台，浏览器会自动打开。关闭本窗口即关闭工作台。", line, "pause", ""])
+
+
+def _bat_arg(arg: str) -> str:
+    """One argument of a .bat line: quoted unless plain; % doubled (else cmd.exe expands it)."""
+    if re.fullmatch(r"[A-Za-z0-9._-]+", arg):
+        return arg
+    return '"' + arg.replace("%", "%%") + '"'
 
 
 def make_shortcut(inputs: Path, outputs: Path, folder: Path | None = None, windows: bool | None = None) -> Path:
