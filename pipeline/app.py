@@ -1,5 +1,9 @@
 """Wiring of the stages for each command. No statistics or rendering logic here.
 
+The command line (``dispatch``) and the workbench (``pipeline/workbench``) call the same
+functions: ``standard_from``, ``load_inputs``, ``run_period``, ``write_check_report`` and
+``make_templates``; each face only turns their results into its own messages.
+
 schemas (``standard``) -> read (``read.load``: discover, read, normalise, check)
 -> statistics (``stats.aggregate``) -> render (``render.*``). The standard is
 loaded once here and passed to every stage. Which work runs in a child process
@@ -17,6 +21,7 @@ import sys
 import time
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import EXIT_INPUT_ERRORS, EXIT_OK, InputErrors, UsageError
@@ -50,7 +55,7 @@ def stage(name: str):
 def dispatch(args, say: Say) -> int:
     """Run the command named in ``args``; return the exit code."""
     handlers = {"template": _template, "sample": _sample, "validate": _validate,
-                "annual": _period, "monthly": _period, "rollup": _rollup}
+                "annual": _period, "monthly": _period, "rollup": _rollup, "serve": _serve}
     with _fewer_collections():
         return handlers[args.command](args, say)
 
@@ -70,7 +75,12 @@ def _fewer_collections():
 
 def _standard(args) -> Standard:
     """The standard of ``--schemas`` (default: the one shipped with the tool)."""
-    folder = Path(args.schemas) if getattr(args, "schemas", None) else SCHEMA_DIR
+    return standard_from(getattr(args, "schemas", None))
+
+
+def standard_from(schemas: Path | None) -> Standard:
+    """The standard in the folder ``schemas`` (None: the one shipped with the tool); UsageError if unusable."""
+    folder = Path(schemas) if schemas else SCHEMA_DIR
     if not folder.is_dir():
         raise UsageError(f"找不到填报标准文件夹“{folder}”。请用 --schemas 指定含 standard.toml 等文件的文件夹，"
                          "或去掉 --schemas 使用自带的标准。")
@@ -82,10 +92,15 @@ def _standard(args) -> Standard:
         raise UsageError(f"填报标准文件夹“{folder}”中的标准有误，无法使用：{exc}") from None
 
 
-def _template(args, say: Say) -> int:
+def make_templates(out: Path, std: Standard) -> list[Path]:
+    """Write the blank templates into ``out``; return their paths."""
     from .authoring.blank_forms import write_templates
 
-    paths = write_templates(args.out, _standard(args))
+    return write_templates(out, std)
+
+
+def _template(args, say: Say) -> int:
+    paths = make_templates(args.out, _standard(args))
     say(f"已生成 {len(paths)} 份空白模板：")
     for path in paths:
         say(f"  {path}")
@@ -107,13 +122,22 @@ def _sample(args, say: Say) -> int:
 
 
 def _load(args, std: Standard) -> Dataset:
-    inputs = Path(args.inputs)
+    return load_inputs(Path(args.inputs), Path(args.outputs), std, progress=sys.stderr.isatty())
+
+
+def load_inputs(inputs: Path, outputs: Path, std: Standard, progress: bool = False, cache=None) -> Dataset:
+    """Read and check every workbook under ``inputs`` (never those under ``outputs``).
+
+    ``cache``: a ``read.cache.ReadCache`` kept between calls (the workbench), so that
+    unchanged workbooks are not read again.
+    """
+    inputs = Path(inputs)
     if not inputs.is_dir():
         raise UsageError(f"找不到输入文件夹“{inputs}”。请用 --inputs 指定存放填报工作簿的文件夹。")
     from .read.load import load_dataset
 
     with stage("load_dataset"):
-        return load_dataset(inputs, std, progress=sys.stderr.isatty(), exclude=(Path(args.outputs),))
+        return load_dataset(inputs, std, progress=progress, exclude=(Path(outputs),), cache=cache)
 
 
 def _summarise(ds: Dataset, report: Path | None, say: Say) -> None:
@@ -143,22 +167,54 @@ def _write_check_report(ds: Dataset, std: Standard, path: Path) -> Path:
     return write_check_report(ds, std, path)
 
 
+def write_check_report(ds: Dataset, std: Standard, outputs: Path) -> Path:
+    """Write the check report of ``ds`` as ``outputs/校验报告.xlsx`` (what ``validate`` writes)."""
+    return _write_check_report(ds, std, Path(outputs) / CHECK_REPORT_NAME)
+
+
 def _validate(args, say: Say) -> int:
     std = _standard(args)
     ds = _load(args, std)
-    report = _write_check_report(ds, std, Path(args.outputs) / CHECK_REPORT_NAME)
+    report = write_check_report(ds, std, Path(args.outputs))
     _summarise(ds, report, say)
     return EXIT_INPUT_ERRORS if ds.errors else EXIT_OK
 
 
-def _period(args, say: Say) -> int:
+@dataclass
+class PeriodRun:
+    """What one period's run produced: the figures and every file written."""
+
+    report: object  # stats.aggregate.Report (imported late: `-h` stays fast)
+    out_dir: Path
+    check_report: Path
+    written: list[Path]  # the statistics files, in the order the CLI counts them
+    dataset: Dataset  # the workbooks counted (those with errors left out under skip_invalid)
+
+
+def period_of(kind: str, text: str):
+    """The Period of an ``annual`` year or ``monthly`` month given as text; UsageError if malformed."""
     from .periods import annual, monthly
 
-    period = annual(args.year) if args.command == "annual" else monthly(args.month)
+    return annual(text) if kind == "annual" else monthly(text)
+
+
+def _period(args, say: Say) -> int:
+    period = period_of(args.command, args.year if args.command == "annual" else args.month)
     std = _standard(args)
     ds = _load(args, std)
-    if ds.errors and not args.skip_invalid:
-        report = _write_check_report(ds, std, Path(args.outputs) / CHECK_REPORT_NAME)
+    run_period(period, ds, std, Path(args.outputs), say, skip_invalid=args.skip_invalid)
+    return EXIT_OK
+
+
+def run_period(period, ds: Dataset, std: Standard, outputs: Path, say: Say, skip_invalid: bool = False) -> PeriodRun:
+    """The statistics of ``period`` over ``ds``, written under ``outputs/<period folder>/``.
+
+    With errors in ``ds`` (and not ``skip_invalid``) only the check report is written, at
+    ``outputs/校验报告.xlsx``, and InputErrors is raised. Messages go to ``say``.
+    """
+    outputs = Path(outputs)
+    if ds.errors and not skip_invalid:
+        report = write_check_report(ds, std, outputs)
         _summarise(ds, report, say)
         raise InputErrors("填报工作簿有错误，未生成统计结果。请按校验报告逐条改正后重新运行；"
                           "或加 --skip-invalid 只统计无错误的工作簿。")
@@ -166,7 +222,7 @@ def _period(args, say: Say) -> int:
         from .read.load import drop_invalid
 
         ds = drop_invalid(ds, std)
-    out_dir = Path(args.outputs) / period.folder
+    out_dir = outputs / period.folder
     parallel = len(ds.sources) >= PARALLEL_RENDER_FILES
     from .jobs import Background, waiting
 
@@ -182,7 +238,7 @@ def _period(args, say: Say) -> int:
             say(f"  {name}")
     written = _render(report, out_dir, say, parallel)
     say(f"{period.label}统计完成，共写出 {len(written)} 个文件，位于：{out_dir}")
-    return EXIT_OK
+    return PeriodRun(report, out_dir, report_path, written, ds)
 
 
 def _build_report(ds: Dataset, std: Standard, period, today: dt.date | None = None):
@@ -250,6 +306,18 @@ def _rollup(args, say: Say) -> int:
         say(f"注意：县区名单中有 {len(rollup.missing_counties)} 个县区未上报：" + "、".join(rollup.missing_counties))
     say(f"{period.label}汇总完成（{len(rollup.counties)} 个县区），共写出 {len(written)} 个文件，位于：{out_dir}")
     return EXIT_OK
+
+
+def _serve(args, say: Say) -> int:
+    from .workbench.server import make_shortcut, serve
+
+    if args.make_shortcut:
+        path = make_shortcut(Path(args.inputs), Path(args.outputs))
+        say(f"已生成工作台快捷方式：{path}")
+        say("双击它即可启动工作台（浏览器会自动打开）。")
+        return EXIT_OK
+    return serve(Path(args.inputs), Path(args.outputs), _standard(args), say, port=args.port,
+                 open_browser=not args.no_browser)
 
 
 def write_crash_log(outputs: Path) -> Path:

@@ -101,7 +101,26 @@ def build_parser() -> argparse.ArgumentParser:
                    help="存放各县区上报包（和县区名单）的文件夹（含子文件夹），默认 inputs/")
     p.add_argument("--outputs", type=Path, default=Path("outputs"), metavar="文件夹",
                    help="汇总结果和校验报告的输出文件夹，默认 outputs/")
+
+    p = sub.add_parser("serve", help="启动工作台：在浏览器中上传、校验、统计、下载（不用敲命令）",
+                       description="在本机启动工作台网页（只有本机能访问），用鼠标完成上传、校验、统计和下载。"
+                                   "启动后显示网址并自动打开浏览器；关闭工作台请在本窗口按 Ctrl+C。",
+                       epilog="示例：python run.py serve --inputs inputs --outputs outputs")
+    _common(p)
+    p.add_argument("--port", type=_port, default=None, metavar="端口",
+                   help="工作台使用的端口号（1024—65535），默认自动选一个空闲端口")
+    p.add_argument("--no-browser", action="store_true", help="只显示网址，不自动打开浏览器")
+    p.add_argument("--make-shortcut", action="store_true",
+                   help="在桌面生成启动工作台的快捷方式（Windows 为 .bat 文件，Linux 为 .desktop 文件），"
+                        "使用本次指定的输入、输出文件夹，然后退出")
     return parser
+
+
+def _port(text: str) -> int:
+    """A port number for --port (argparse turns the ValueError into a Chinese usage error)."""
+    if not text.isdigit() or not 1024 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"端口“{text}”不对，应为 1024—65535 之间的整数")
+    return int(text)
 
 
 def _say(text: str, stream=None) -> None:

@@ -137,6 +137,21 @@ def test_wheel_holds_the_standard_and_the_wording(installed):
     assert not [n for n in names if n.startswith(("tests/", "bench/", "inputs/", "schemas/"))]
 
 
+def test_wheel_holds_the_workbench_pages(installed):
+    names = set(zipfile.ZipFile(installed["wheel"]).namelist())
+    folder = ROOT / "pipeline" / "workbench"
+    expected = {f"pipeline/workbench/{f.relative_to(folder).as_posix()}"
+                for f in [*folder.glob("templates/*.html"), *folder.glob("static/*")]}
+    assert {"pipeline/workbench/templates/base.html", "pipeline/workbench/static/workbench.css"} <= expected
+    assert expected <= names
+    code = ("import pipeline.workbench.pages as p; print(p.TEMPLATE_DIR); "
+            "print(p.environment().get_template('base.html'))")
+    proc = subprocess.run([str(installed["python"]), "-c", code], cwd=installed["cwd"], capture_output=True,
+                          text=True, env=_clean_env())
+    assert proc.returncode == 0, proc.stderr
+    assert Path(proc.stdout.split()[0]) == installed["purelib"] / "pipeline" / "workbench" / "templates"
+
+
 def test_installed_package_is_the_wheel_not_the_checkout(installed):
     code = ("import pipeline, pipeline.standard as s, pipeline.render.summary as m; "
             "print(pipeline.__file__); print(s.SCHEMA_DIR); print(m.TEMPLATE_DIR)")

@@ -20,6 +20,7 @@ import pandas as pd
 from ..errors import InputErrors
 from ..model import Dataset, Finding, SourceFile
 from ..standard import Standard
+from .cache import ReadCache
 from .discover import discover, relative_name
 from .normalize import attach_rounds, inherit_group, raw_frames, typed_frames
 from .workbook import FileRead, read_file
@@ -56,18 +57,22 @@ def no_gc():
             gc.enable()
 
 
-def _load_chunk(jobs: list[Job], std: Standard, on_file=None) -> _Part:
-    """Read and normalise some files (runs in a worker process when there are many)."""
+def _load_chunk(jobs: list[Job], std: Standard, on_file=None, cache: ReadCache | None = None) -> _Part:
+    """Read and normalise some files (runs in a worker process when there are many).
+
+    With a ``cache`` (in-process only) files come from it, and their raw cells are kept there.
+    """
     reads = []
     with no_gc():
         for path, rel in jobs:
-            reads.append(read_file(Path(path), rel, std))
+            reads.append(cache.read(Path(path), rel, std) if cache else read_file(Path(path), rel, std))
             if on_file is not None:
                 on_file()
         frames, blanks, findings = typed_frames(raw_frames(reads, std), std)
-    for fr in reads:
-        for sheet in fr.sheets:
-            sheet.columns = {}  # now in the frames; not sent back across processes
+    if cache is None:
+        for fr in reads:
+            for sheet in fr.sheets:
+                sheet.columns = {}  # now in the frames; not sent back across processes
     # The checks never change the rows or 轮次信息's 届次/轮次/巡察组 that _sources reads,
     # so the sources of a chunk are final already.
     return _Part(reads, frames, blanks, [f for fr in reads for f in fr.findings] + findings,
@@ -84,16 +89,17 @@ def _prepare_checks(std: Standard) -> None:
         schema.validate(pd.DataFrame(), lazy=True)
 
 
-def _load_parts(jobs: list[Job], std: Standard, progress: bool) -> list[_Part]:
-    """Chunks of files loaded in order: a process pool for many files, else in-process."""
+def _load_parts(jobs: list[Job], std: Standard, progress: bool, cache: ReadCache | None = None) -> list[_Part]:
+    """Chunks of files loaded in order: a process pool for many files, else in-process
+    (always with a ``cache``, which lives in this process)."""
     bar = None
     if progress:
         from tqdm import tqdm
 
         bar = tqdm(total=len(jobs), desc="读取工作簿", unit="份", file=sys.stderr)
     try:
-        if len(jobs) < POOL_MIN_FILES or (os.cpu_count() or 1) < 2:
-            return [_load_chunk(jobs, std, bar.update if bar else None)]
+        if cache is not None or len(jobs) < POOL_MIN_FILES or (os.cpu_count() or 1) < 2:
+            return [_load_chunk(jobs, std, bar.update if bar else None, cache)]
         workers = os.cpu_count() or 2
         size = max(CHUNK_FILES, -(-len(jobs) // (workers * TASKS_PER_WORKER)))
         chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
@@ -153,13 +159,16 @@ def _info(frames: dict[str, pd.DataFrame]) -> dict[str, str]:
     return {item: (content or "") for item, content in zip(basic["item"], basic["content"])}
 
 
-def load_dataset(inputs: Path, std: Standard, progress: bool = False, exclude: tuple[Path, ...] = ()) -> Dataset:
+def load_dataset(inputs: Path, std: Standard, progress: bool = False, exclude: tuple[Path, ...] = (),
+                 cache: ReadCache | None = None) -> Dataset:
     """Read and check every workbook under ``inputs`` (except the ``exclude`` folders);
-    never raises for bad content."""
+    never raises for bad content. A ``cache`` (read/cache.py) saves reading unchanged files again."""
     inputs = Path(inputs)
     paths, skipped, findings = discover(inputs, exclude)
     jobs = [(str(p), relative_name(p, inputs)) for p in paths]
-    part = _combine(_load_parts(jobs, std, progress))
+    if cache is not None:
+        cache.keep_only(paths)
+    part = _combine(_load_parts(jobs, std, progress, cache))
     inherit_group(part.frames, part.blanks)
     attach_rounds(part.frames)
     from ..check.explain import match_explanations

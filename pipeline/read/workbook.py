@@ -312,18 +312,22 @@ def _read_book(data: bytes, rel: str, result: FileRead, std: Standard) -> None:
             result.findings += _cell_findings(rel, sheet, sheet_data, mapping, bad.get(name, ()))
 
 
-def read_file(path: Path, rel: str, std: Standard) -> FileRead:
-    """Read one file. Never raises for bad content: problems become findings."""
+def file_bytes(path: Path, rel: str, std: Standard) -> tuple[bytes | None, FileRead | None]:
+    """``(the file's bytes, None)``, or ``(None, a FileRead reporting why not)``: too large, locked."""
     try:
         too_large = file_too_large(Path(path).stat().st_size, ZipLimits.of(std))
         if too_large is not None:
-            return FileRead(rel, "", findings=[finding(too_large.code, file=rel, variant=too_large.variant,
-                                                       **too_large.params)])
-        data = Path(path).read_bytes()
+            return None, FileRead(rel, "", findings=[finding(too_large.code, file=rel, variant=too_large.variant,
+                                                             **too_large.params)])
+        return Path(path).read_bytes(), None
     except OSError as exc:
-        return FileRead(rel, "", findings=[finding("file-unreadable", file=rel, variant="locked",
-                                                   reason=exc.strerror or exc)])
-    result = FileRead(rel, hashlib.sha256(data).hexdigest())
+        return None, FileRead(rel, "", findings=[finding("file-unreadable", file=rel, variant="locked",
+                                                         reason=exc.strerror or exc)])
+
+
+def read_data(data: bytes, rel: str, std: Standard, sha256: str | None = None) -> FileRead:
+    """Read one file from its bytes (``sha256``: their hash, when known already)."""
+    result = FileRead(rel, sha256 or hashlib.sha256(data).hexdigest())
     try:
         _read_book(data, rel, result, std)
     except Unreadable as exc:
@@ -344,3 +348,9 @@ def open_workbook(data: bytes, std: Standard):
     workbooks that are not the standard's (the city's packages, ``pipeline/rollup``)."""
     _zip_parts(data, std)
     return _open(data)
+
+
+def read_file(path: Path, rel: str, std: Standard) -> FileRead:
+    """Read one file. Never raises for bad content: problems become findings."""
+    data, failed = file_bytes(path, rel, std)
+    return failed if failed is not None else read_data(data, rel, std)

@@ -1,0 +1,268 @@
+"""The workbench's pages (Chinese, Jinja2 templates over one base layout) and its small JSON status.
+
+Every page reads the Workspace (runs.py) and the same tables the leadership workbook is built
+from (render/tables*.py): the figures on the page are the workbook's figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from pathlib import Path
+from urllib.parse import quote
+
+import jinja2
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from ..errors import XunchaError
+from ..findings import Level
+from ..render.table_model import Pct, Table
+from . import files
+from .guards import Guards
+from .runs import KINDS, Busy, Workspace
+
+HERE = Path(__file__).resolve().parent
+TEMPLATE_DIR = HERE / "templates"
+STATIC_DIR = HERE / "static"
+NAV = [("/", "概况"), ("/upload", "上传"), ("/check", "校验"), ("/run", "统计"), ("/templates", "模板"),
+       ("/rollup", "汇总")]
+NO_FILES = "没有选择文件。请点“选择文件”，选好工作簿后再点“上传并校验”。"
+LEVELS = [level.value for level in Level]  # 错误, 警告
+REFUSALS = {  # (status, kind) -> (title, what to do)
+    (400, "host"): ("地址不对", "工作台只接受本机地址。请使用启动工作台时显示的网址（以 http://127.0.0.1: 开头）。"),
+    (403, "token"): ("请使用启动时显示的网址",
+                     "为安全起见，工作台只接受带口令的网址。请回到启动工作台的窗口，复制其中"
+                     "“工作台已启动：”后面的完整网址，粘贴到浏览器地址栏打开。"),
+    (403, "origin"): ("操作被拒绝", "这个请求来自工作台以外的网页，已被拒绝。请直接在工作台页面上操作。"),
+    (404, "missing"): ("没有这个页面", "请从页面顶部的菜单进入。"),
+    (404, "file"): ("找不到这个文件", "文件可能已被移走或重新生成。请回到“统计”页面，重新下载。"),
+}
+
+
+def cell(value) -> str:
+    """A table cell as shown on the page (the workbook shows the same values)."""
+    if value is None:
+        return ""
+    if isinstance(value, Pct):
+        return f"{float(value) * 100:.1f}%"
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        return f"{value:,.1f}" if not value.is_integer() else f"{int(value):,}"
+    if isinstance(value, int):
+        return f"{value:,}" if abs(value) >= 10000 else str(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.strftime("%Y-%m-%d")
+    return str(value)
+
+
+def numeric(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["cell"] = cell
+    env.filters["url"] = lambda text: quote(str(text), safe="/")
+    env.tests["numeric"] = numeric
+    return env
+
+
+class Pages:
+    """The routes over one Workspace."""
+
+    def __init__(self, ws: Workspace):
+        self.ws = ws
+        self.env = environment()
+
+    def render(self, name: str, request: Request | None = None, status: int = 200, **context) -> HTMLResponse:
+        path = request.url.path if request is not None else ""
+        html = self.env.get_template(name).render(nav=NAV, here=path, busy=self.ws.busy, **context)
+        return HTMLResponse(html, status_code=status)
+
+    def refusal(self, status: int, kind: str) -> str:
+        title, advice = REFUSALS[(status, kind)]
+        return self.env.get_template("refusal.html").render(title=title, advice=advice, status=status)
+
+    # ------------------------------------------------------------------ pages
+
+    def _checked(self, force: bool = False):
+        """(dataset or None, problem message)."""
+        try:
+            return self.ws.check(force), ""
+        except (Busy, XunchaError) as exc:
+            return None, getattr(exc, "message", str(exc))
+
+    async def overview(self, request: Request):
+        ds, problem = await run_in_threadpool(self._checked)
+        return self.render("overview.html", request, ws=self.ws, ds=ds, problem=problem,
+                           counts=_counts(ds, self.ws.std), results=self._result_folders(), next=_next_step(ds))
+
+    def _result_folders(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        return [(name, [(self._rel(p), p.relative_to(self.ws.outputs / name).as_posix()) for p in paths])
+                for name, paths in self.ws.result_folders()]
+
+    async def upload_form(self, request: Request):
+        return self.render("upload.html", request, ws=self.ws, done=None, ds=None, problem="",
+                           max_mb=files.MAX_UPLOAD_BYTES // 1024 // 1024)
+
+    async def upload(self, request: Request):
+        limit = files.MAX_UPLOAD_BYTES * files.MAX_UPLOAD_FILES
+        if int(request.headers.get("content-length") or 0) > limit:
+            return self._upload_problem(request, f"一次上传的文件太大（合计超过 {limit // 1024 // 1024} MB），"
+                                                 "请分几次上传。", 413)
+        async with request.form(max_files=files.MAX_UPLOAD_FILES, max_fields=20) as form:
+            uploads = [u for u in form.getlist("files") if hasattr(u, "filename") and u.filename]
+            if not uploads:
+                return self._upload_problem(request, NO_FILES, 400)
+            sent = []
+            for u in uploads:
+                data = await u.read(files.MAX_UPLOAD_BYTES + 1)  # one byte more says "too large"
+                sent.append((u.filename, data))
+        try:
+            done = await run_in_threadpool(self.ws.upload, sent)
+        except Busy as exc:
+            return self._upload_problem(request, str(exc), 409)
+        ds, problem = await run_in_threadpool(self._checked)
+        return self.render("upload.html", request, ws=self.ws, done=done, ds=ds, problem=problem,
+                           max_mb=files.MAX_UPLOAD_BYTES // 1024 // 1024)
+
+    def _upload_problem(self, request: Request, text: str, status: int):
+        return self.render("upload.html", request, status=status, ws=self.ws, done=None, ds=None, problem=text,
+                           max_mb=files.MAX_UPLOAD_BYTES // 1024 // 1024)
+
+    async def check(self, request: Request):
+        ds, problem = await run_in_threadpool(self._checked, request.method == "POST")
+        if request.method == "POST":
+            return RedirectResponse("/check", status_code=303)
+        level = request.query_params.get("level", "")
+        file = request.query_params.get("file", "")
+        findings = ds.findings if ds is not None else []
+        shown = [f for f in findings if (not level or f.level.value == level) and (not file or f.file == file)]
+        return self.render("check.html", request, ws=self.ws, ds=ds, problem=problem, findings=shown,
+                           all_count=len(findings), levels=LEVELS, level=level, file=file,
+                           files_with_findings=sorted({f.file for f in findings if f.file}),
+                           report=self._rel(self.ws.check_report))
+
+    async def run_page(self, request: Request):
+        last = self.ws.run  # the form shows the last run's choice again
+        return self.render("run.html", request, ws=self.ws, run=last, kinds=KINDS, problem="",
+                           kind=last.kind if last else "annual", period=last.period_text if last else "",
+                           view=_results(self.ws))
+
+    async def start_run(self, request: Request):
+        form = await request.form()
+        kind, period = str(form.get("kind", "")), str(form.get("period", ""))
+        try:
+            await run_in_threadpool(self.ws.start_run, kind, period)
+        except (Busy, XunchaError) as exc:
+            return self.render("run.html", request, status=409 if isinstance(exc, Busy) else 400, ws=self.ws,
+                               run=self.ws.run, kinds=KINDS, problem=getattr(exc, "message", str(exc)),
+                               kind=kind, period=period, view=_results(self.ws))
+        return RedirectResponse("/run", status_code=303)
+
+    async def status(self, request: Request):
+        run = self.ws.run
+        if run is None:
+            return JSONResponse({"status": "none"})
+        return JSONResponse({"status": run.status, "step": run.step, "seconds": run.seconds,
+                             "lines": run.lines[-3:]})
+
+    async def templates(self, request: Request):
+        try:
+            paths = await run_in_threadpool(self.ws.templates, request.method == "POST")
+            problem = ""
+        except (Busy, XunchaError) as exc:
+            paths, problem = [], getattr(exc, "message", str(exc))
+        if request.method == "POST" and not problem:
+            return RedirectResponse("/templates", status_code=303)
+        return self.render("templates.html", request, ws=self.ws, paths=[self._rel(p) for p in paths],
+                           problem=problem)
+
+    async def rollup(self, request: Request):
+        # TODO(lead): the city's page of rollup.md (packages found, the roll-up) replaces this stub.
+        return self.render("rollup.html", request, ws=self.ws)
+
+    async def download(self, request: Request):
+        path = files.download_path(self.ws.outputs, request.path_params["path"])
+        if path is None:
+            return HTMLResponse(self.refusal(404, "file"), status_code=404)
+        return FileResponse(path, filename=path.name, content_disposition_type="attachment")
+
+    def _rel(self, path: Path | None) -> str:
+        return files.relative_url(self.ws.outputs, path) if path is not None else ""
+
+    async def not_found(self, request: Request, exc: HTTPException):
+        if exc.status_code == 405:
+            return HTMLResponse(self.refusal(404, "missing"), status_code=405)
+        return HTMLResponse(self.refusal(404, "missing"), status_code=exc.status_code)
+
+
+def _counts(ds, std) -> dict | None:
+    """The overview's figures of the current check."""
+    if ds is None:
+        return None
+    kinds = Counter(s.kind for s in ds.sources)
+    by_kind = [(wb.name, kinds[wb.id]) for wb in std.workbooks if kinds[wb.id]]
+    rounds = {(term, rnd) for s in ds.sources for term, rnd, _group in s.submissions}
+    return {"workbooks": len(ds.sources), "by_kind": by_kind, "rounds": len(rounds), "errors": len(ds.errors),
+            "warnings": len(ds.warnings), "skipped": len(ds.skipped),
+            # TODO(lead): explained / unexplained warnings (office-loop.md §2) and 报送情况 (§1) when merged
+            "explained": None}
+
+
+def _next_step(ds) -> str:
+    """What the office should do next, in one sentence."""
+    if ds is None:
+        return ""
+    if not ds.sources:
+        return "empty"
+    if ds.errors:
+        return "errors"
+    return "run"
+
+
+def _results(ws: Workspace) -> dict | None:
+    """What the results part of the 统计 page shows: the tables, charts and files of the last run."""
+    run = ws.run
+    if run is None or run.status != "done" or run.result is None:
+        return None
+    from ..render.tables import overview
+    from ..render.tables_coverage import coverage
+
+    result = run.result
+    written = [result.check_report, *result.written]
+    charts = [p for p in written if p.suffix == ".png"]
+    tables: list[Table] = [overview(result.report), coverage(result.report)]
+    # TODO(lead): 全覆盖预计 (projection, office-loop.md §1) and the 整改台账 lights (§3) when merged
+    return {"label": result.report.period.label, "tables": tables,
+            "charts": [files.relative_url(ws.outputs, p) for p in charts],
+            "files": [(files.relative_url(ws.outputs, p), p.name) for p in written if p.is_file()],
+            "folder": result.out_dir}
+
+
+def create_app(ws: Workspace, port: int, token: str):
+    """The workbench as an ASGI application, every request behind the guards."""
+    pages = Pages(ws)
+    routes = [
+        Route("/", pages.overview),
+        Route("/upload", pages.upload_form, methods=["GET"]),
+        Route("/upload", pages.upload, methods=["POST"]),
+        Route("/check", pages.check, methods=["GET", "POST"]),
+        Route("/run", pages.run_page, methods=["GET"]),
+        Route("/run", pages.start_run, methods=["POST"]),
+        Route("/run/status", pages.status),
+        Route("/templates", pages.templates, methods=["GET", "POST"]),
+        Route("/rollup", pages.rollup),
+        Route("/download/{path:path}", pages.download),
+        Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+    ]
+    inner = Starlette(routes=routes, exception_handlers={HTTPException: pages.not_found})
+    return Guards(inner, port, token, pages.refusal)

@@ -1,0 +1,230 @@
+"""The workbench's state: the folders, what was read (kept between checks), and the one run at a time.
+
+One lock guards everything that touches the inputs or the outputs (a check, a run, an upload,
+the templates): a run in progress is never mixed with another run or with an upload; a second
+one is refused with a message (:class:`Busy`) instead of waiting behind it. Runs go through
+``pipeline.app`` exactly as the commands do; only the messages are collected for the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import app
+from ..errors import XunchaError
+from ..model import Dataset
+from ..read.cache import ReadCache
+from ..read.discover import discover
+from ..standard import Standard
+from . import files
+
+TEMPLATES_FOLDER = "templates"  # under the outputs folder, as `xuncha template` writes by default
+KINDS = {"annual": "年度统计", "monthly": "月度统计"}  # TODO(lead): "export": 上报包 (rollup.md) when merged
+LOCK_WAIT_SECONDS = 120  # a check or an upload in progress is waited for, a run is not
+BUSY = "正在进行统计，请等它完成后再操作（本页会自动更新）。"
+
+
+class Busy(Exception):
+    """Something else holds the workbench's lock; the message says what to do."""
+
+
+@dataclass
+class RunState:
+    """One run of the statistics, as the page shows it while it runs and after."""
+
+    kind: str
+    period_text: str
+    started: float = field(default_factory=time.monotonic)
+    status: str = "running"  # running | done | failed
+    step: str = "正在读取和校验工作簿……"
+    lines: list[str] = field(default_factory=list)  # the messages the command line would print
+    message: str = ""  # why it failed (Chinese)
+    result: app.PeriodRun | None = None
+    finished_at: dt.datetime | None = None
+
+    @property
+    def seconds(self) -> int:
+        return int(time.monotonic() - self.started)
+
+
+@dataclass
+class Upload:
+    """What happened to one uploaded file."""
+
+    sent: str  # the name the browser sent
+    saved: str = ""  # the name it was saved under (relative to the inputs folder)
+    refused: str = ""  # why it was not saved
+    renamed: bool = False  # saved as 名称（2） because the name was taken
+
+
+class Workspace:
+    """The inputs and outputs folders of one workbench, the read cache and the current run."""
+
+    def __init__(self, inputs: Path, outputs: Path, std: Standard):
+        self.inputs, self.outputs, self.std = Path(inputs), Path(outputs), std
+        self.cache = ReadCache()
+        self.dataset: Dataset | None = None
+        self.check_report: Path | None = None
+        self.check_problem = ""  # why the last check could not write its report (file open in Excel…)
+        self.run: RunState | None = None  # the current or last run
+        self._fingerprint: tuple | None = None
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    # ------------------------------------------------------------------ state
+
+    @property
+    def busy(self) -> bool:
+        return self._lock.locked()
+
+    @property
+    def running(self) -> bool:
+        return self.run is not None and self.run.status == "running"
+
+    def _hold(self) -> None:
+        """Take the lock: refused at once while a run is in progress; else waits for a check to end."""
+        if self.running or not self._lock.acquire(timeout=LOCK_WAIT_SECONDS):
+            raise Busy(BUSY)
+
+    def _inputs_fingerprint(self) -> tuple:
+        """(name, size, mtime) of every file a check would read: equal means nothing to reread."""
+        paths, skipped, _ = discover(self.inputs, (self.outputs,))
+        out = []
+        for p in paths:
+            try:
+                st = os.stat(p)
+                out.append((str(p), st.st_size, st.st_mtime_ns))
+            except OSError:
+                out.append((str(p), -1, -1))
+        return tuple(out) + tuple(skipped)
+
+    # ------------------------------------------------------------------ check
+
+    def check(self, force: bool = False) -> Dataset:
+        """The current check of the inputs: kept when no file changed, else reread (changed files only).
+
+        While a run is in progress the last check is returned as it is (the run makes a new one).
+        """
+        if self.running and self.dataset is not None:
+            return self.dataset
+        self._hold()
+        try:
+            return self._check(force)
+        finally:
+            self._lock.release()
+
+    def _check(self, force: bool = False) -> Dataset:
+        if not self.inputs.is_dir():
+            raise XunchaError(f"找不到输入文件夹“{self.inputs}”。请关闭工作台，"
+                              "用 --inputs 指定存放填报工作簿的文件夹后重新启动。")
+        fingerprint = self._inputs_fingerprint()
+        if force or self.dataset is None or fingerprint != self._fingerprint:
+            self._loaded(app.load_inputs(self.inputs, self.outputs, self.std, cache=self.cache), fingerprint)
+        return self.dataset
+
+    def _loaded(self, ds: Dataset, fingerprint: tuple) -> None:
+        """Keep ``ds`` as the current check and write its report (as `xuncha validate` does)."""
+        self.dataset, self._fingerprint = ds, fingerprint
+        try:
+            self.check_report, self.check_problem = app.write_check_report(ds, self.std, self.outputs), ""
+        except XunchaError as exc:  # the old report is open in Excel: the page still shows the findings
+            self.check_report, self.check_problem = None, exc.message
+
+    # ------------------------------------------------------------------ uploads
+
+    def upload(self, sent: list[tuple[str, bytes]]) -> list[Upload]:
+        """Save uploaded files into the inputs folder (never overwriting), then recheck."""
+        self._hold()
+        try:
+            done = []
+            for name, data in sent:
+                item = Upload(name)
+                try:
+                    wanted = files.upload_name(name)
+                    item.saved = files.save_upload(self.inputs, wanted, data).name
+                    item.renamed = item.saved != wanted
+                except files.UploadRefused as exc:
+                    item.refused = str(exc)
+                except OSError as exc:
+                    item.refused = f"“{name}”保存失败：{exc.strerror or exc}。请检查输入文件夹后重试。"
+                done.append(item)
+            self._check(force=True)
+            return done
+        finally:
+            self._lock.release()
+
+    # ------------------------------------------------------------------ runs
+
+    def start_run(self, kind: str, period_text: str) -> RunState:
+        """Start the statistics of a period in a background thread; Busy while another runs.
+
+        A malformed period raises the same UsageError (and message) as the command line.
+        """
+        if kind not in KINDS:
+            raise XunchaError("请选择统计类型：" + "、".join(KINDS.values()) + "。")
+        period = app.period_of(kind, period_text)
+        self._hold()
+        state = RunState(kind, period_text.strip())
+        self.run = state
+        self._thread = threading.Thread(target=self._run, args=(state, period), name="xuncha-run", daemon=True)
+        try:
+            self._thread.start()
+        except BaseException:
+            self._lock.release()
+            raise
+        return state
+
+    def _run(self, state: RunState, period) -> None:
+        """Body of the run thread: exactly the command's steps, messages collected."""
+        try:
+            ds = app.load_inputs(self.inputs, self.outputs, self.std, cache=self.cache)
+            self._loaded(ds, self._inputs_fingerprint())
+            state.step = "正在统计并写出结果文件……"
+            state.result = app.run_period(period, ds, self.std, self.outputs, state.lines.append)
+            state.status = "done"
+        except XunchaError as exc:
+            state.status, state.message = "failed", exc.message
+        except Exception:  # noqa: BLE001 - as the command line: a short message and a log file
+            log = app.write_crash_log(self.outputs)
+            state.status = "failed"
+            state.message = f"程序内部错误，未能完成。详细信息已写入：{log}。请把该文件发给维护人员。"
+        finally:
+            state.finished_at = dt.datetime.now()
+            state.step = ""
+            self._lock.release()
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Wait for the run in progress, if any (tests; and a clean stop of the server)."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+
+    # ------------------------------------------------------------------ templates
+
+    def templates(self, regenerate: bool = False) -> list[Path]:
+        """The blank templates in the outputs folder, written by the template command's function."""
+        folder = self.outputs / TEMPLATES_FOLDER
+        existing = sorted(folder.glob("*.xlsx")) if folder.is_dir() else []
+        if existing and not regenerate:
+            return existing
+        self._hold()
+        try:
+            return app.make_templates(folder, self.std)
+        finally:
+            self._lock.release()
+
+    # ------------------------------------------------------------------ results on disk
+
+    def result_folders(self) -> list[tuple[str, list[Path]]]:
+        """(folder name, files) of every period's results in the outputs folder, newest first."""
+        if not self.outputs.is_dir():
+            return []
+        found = [d for d in self.outputs.iterdir() if d.is_dir() and (d / "metrics.json").is_file()]
+        found.sort(key=lambda d: (d / "metrics.json").stat().st_mtime, reverse=True)
+        return [(d.name, sorted(p for p in d.rglob("*") if p.is_file() and not p.name.startswith(".")))
+                for d in found]
