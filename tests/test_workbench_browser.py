@@ -199,7 +199,7 @@ def test_upload_a_bad_workbook_and_see_its_finding(browser, server, folders):
 def test_templates_and_rollup_pages(browser, server, folders):
     browser.get(f"{server.base}/templates")
     names = sorted(a.text for a in browser.find_elements(By.CSS_SELECTOR, "a.download"))
-    assert names == sorted(w.file for w in STD.workbooks)
+    assert names == sorted(w.file for w in STD.template_workbooks)
     _no_sideways_scroll(browser)
     _shot(browser, folders, "templates")
     browser.get(f"{server.base}/rollup")
