@@ -168,7 +168,8 @@ def results(run, outputs: Path) -> dict | None:
     charts = [p for p in written if p.suffix == ".png"]
     return {"label": report.period.label, "notices": report.first_sheet_notices,
             "overview": overview(report), "coverage": coverage(report), "uninspected": uninspected(report),
-            "submissions": submissions_table(report), "missing": bool(report.plan and report.plan.missing),
+            "submissions": submissions_table(report),
+            "submissions_open": report.plan is None or bool(report.plan.missing),  # folded when all submitted
             "lights": lights(report), "overdue": overdue(report),
             "charts": [files.relative_url(outputs, p) for p in charts],
             "files": [(files.relative_url(outputs, p), p.name) for p in written if p.is_file()],
