@@ -214,6 +214,19 @@ def test_results_show_projection_submissions_and_the_ledger_lights(tmp_path):
     assert not doc.xpath('//*[@id="unexplained-notice"]')  # the county fixture has no warning
 
 
+def test_results_say_how_many_warnings_are_unexplained(tmp_path):
+    spec = wb.county_spec()
+    spec["round"]["problems"][0]["found"] = wb.D(2020, 3, 1)  # one warning (date-outside-round), no error
+    wb.write_county(tmp_path / "inputs", spec)
+    ws = workspace(tmp_path / "inputs", tmp_path / "outputs")
+    c = client(ws)
+    c.post("/run", data={"kind": "annual", "period": "2020"})
+    wait_for_run(ws)
+    assert ws.run.status == "done", ws.run.message
+    notice = _doc(c.get("/run")).xpath('//*[@id="unexplained-notice"]')
+    assert len(notice) == 1 and "还有 1 处核实性问题（警告）未说明" in _text(notice[0])
+
+
 # ---------------------------------------------------------------- 汇总
 
 @pytest.fixture
