@@ -1,8 +1,9 @@
 """Wiring of the stages for each command. No statistics or rendering logic here.
 
 The command line (``dispatch``) and the workbench (``pipeline/workbench``) call the same
-functions: ``standard_from``, ``load_inputs``, ``run_period``, ``write_check_report`` and
-``make_templates``; each face only turns their results into its own messages.
+functions: ``standard_from``, ``load_inputs``, ``run_period``, ``write_check_report``,
+``make_templates`` and ``rollup.export.run_export`` (the county's package); each face only
+turns their results into its own messages.
 
 schemas (``standard``) -> read (``read.load``: discover, read, normalise, check)
 -> statistics (``stats.aggregate``) -> render (``render.*``). The standard is
@@ -27,6 +28,7 @@ from pathlib import Path
 from .errors import EXIT_INPUT_ERRORS, EXIT_OK, InputErrors, UsageError
 from .explanations import EXPLAINED
 from .explanations import status as explanation_status
+from .findings import Finding
 from .model import Dataset
 from .standard import SCHEMA_DIR, Standard, load_standard
 
@@ -55,7 +57,7 @@ def stage(name: str):
 def dispatch(args, say: Say) -> int:
     """Run the command named in ``args``; return the exit code."""
     handlers = {"template": _template, "sample": _sample, "validate": _validate,
-                "annual": _period, "monthly": _period, "rollup": _rollup, "serve": _serve}
+                "annual": _period, "monthly": _period, "export": _export, "rollup": _rollup, "serve": _serve}
     with _fewer_collections():
         return handlers[args.command](args, say)
 
@@ -152,13 +154,19 @@ def _summarise(ds: Dataset, report: Path | None, say: Say) -> None:
     shown = sorted(ds.findings, key=lambda f: (not f.is_error, state.get(f) == EXPLAINED, f.file, f.sheet,
                                                f.row or 0))
     for f in shown[:FIRST_FINDINGS_SHOWN]:
-        where = "，".join(x for x in (f.file, f.sheet, f"第{f.row}行" if f.row else "", f.column) if x)
-        level = f"{f.level.value}·{EXPLAINED}" if state.get(f) == EXPLAINED else f.level.value
-        say(f"  [{level}] {where}：{f.message}（问题代码 {f.code}）")
+        say(finding_line(f, state.get(f, "")))
     if len(shown) > FIRST_FINDINGS_SHOWN:
         say(f"  ……其余 {len(shown) - FIRST_FINDINGS_SHOWN} 处见校验报告。")
     if report is not None:
         say(f"校验报告：{report}")
+
+
+def finding_line(f: Finding, state: str = "") -> str:
+    """One finding as the console lists it: ``  [警告] 文件，工作表，第N行，列：说明（问题代码 …）``;
+    ``state`` EXPLAINED marks an explained warning."""
+    where = "，".join(x for x in (f.file, f.sheet, f"第{f.row}行" if f.row else "", f.column) if x)
+    level = f"{f.level.value}·{EXPLAINED}" if state == EXPLAINED else f.level.value
+    return f"  [{level}] {where}：{f.message}（问题代码 {f.code}）"
 
 
 def _write_check_report(ds: Dataset, std: Standard, path: Path) -> Path:
@@ -192,9 +200,13 @@ class PeriodRun:
 
 
 def period_of(kind: str, text: str):
-    """The Period of an ``annual`` year or ``monthly`` month given as text; UsageError if malformed."""
+    """The Period of an ``annual`` year or ``monthly`` month given as text; UsageError if malformed.
+
+    ``export`` takes either (the workbench's one box): a month when the text has a ``-``."""
     from .periods import annual, monthly
 
+    if kind == "export":
+        kind = "monthly" if "-" in text else "annual"
     return annual(text) if kind == "annual" else monthly(text)
 
 
@@ -203,6 +215,18 @@ def _period(args, say: Say) -> int:
     std = _standard(args)
     ds = _load(args, std)
     run_period(period, ds, std, Path(args.outputs), say, skip_invalid=args.skip_invalid)
+    return EXIT_OK
+
+
+def _export(args, say: Say) -> int:
+    """The county's package for the city (spec rollup.md): the period's run, then 上报_<县名>_<期间>.xlsx."""
+    from .rollup.export import run_export
+
+    period = period_of("annual", args.year) if args.year else period_of("monthly", args.month)
+    std = _standard(args)
+    ds = _load(args, std)
+    run_export(period, ds, std, Path(args.outputs), say, skip_invalid=args.skip_invalid,
+               allow_unexplained=args.allow_unexplained)
     return EXIT_OK
 
 
