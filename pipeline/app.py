@@ -41,6 +41,10 @@ PARALLEL_RENDER_FILES = 50  # from this many workbooks, leadership workbook and 
 # From this many workbooks the round summaries (about half of the statistics) are computed
 # in a forked child beside the period figures (pipeline/jobs.py; Linux only).
 PARALLEL_ROUNDS_FILES = 200
+# The roll-up's inputs folder often holds the counties' whole outputs (统计表, charts, drafts):
+# the skipped files are counted and only the first few named (the check report lists all).
+ROLLUP_SKIPPED = "不是上报包或县区名单，如各县区统计结果中的统计表、图表和文稿，汇总时不读取"
+ROLLUP_SKIPPED_SHOWN = 3
 
 
 @contextlib.contextmanager
@@ -113,8 +117,9 @@ def _sample(args, say: Say) -> int:
     if getattr(args, "city", False):
         from .authoring.sample_city import CITY, write_city_sample
 
-        paths = write_city_sample(args.out)
+        paths = write_city_sample(args.out, _standard(args))
         say(f"已生成{CITY}县区名单：{paths[0]}")
+        say(f"已生成{CITY}各县区填报数据 {len(paths) - 1} 份，每个县区一个文件夹，位于：{args.out}")
         return EXIT_OK
     from .authoring.sample import write_sample
 
@@ -142,13 +147,16 @@ def load_inputs(inputs: Path, outputs: Path, std: Standard, progress: bool = Fal
         return load_dataset(inputs, std, progress=progress, exclude=(Path(outputs),), cache=cache)
 
 
-def _summarise(ds: Dataset, report: Path | None, say: Say) -> None:
+def _summarise(ds: Dataset, report: Path | None, say: Say, skipped_what: str = "非填报工作簿或临时文件",
+               skipped_shown: int = FIRST_FINDINGS_SHOWN) -> None:
     n_files = len(ds.sources)
     say(f"读取工作簿 {n_files} 份；{ds.counts.line()}。")
     if ds.skipped:
-        say(f"跳过 {len(ds.skipped)} 个文件（非填报工作簿或临时文件）：")
-        for item in ds.skipped[:FIRST_FINDINGS_SHOWN]:
+        say(f"跳过 {len(ds.skipped)} 个文件（{skipped_what}）：")
+        for item in ds.skipped[:skipped_shown]:
             say(f"  {item.path}：{item.reason}")
+        if len(ds.skipped) > skipped_shown:
+            say(f"  ……其余 {len(ds.skipped) - skipped_shown} 个见校验报告。")
     # Errors first, then the warnings still to explain, then the explained ones (marked).
     state = {f: explanation_status(f, ds.explained) for f in ds.findings if not f.is_error}
     shown = sorted(ds.findings, key=lambda f: (not f.is_error, state.get(f) == EXPLAINED, f.file, f.sheet,
@@ -310,6 +318,7 @@ def _render(report, out_dir: Path, say: Say, parallel: bool) -> list[Path]:
 def _rollup(args, say: Say) -> int:
     """The city's roll-up of county packages (spec rollup.md)."""
     from .periods import annual, monthly
+    from .rollup.format import package_format
     from .rollup.run import check_rollup, write_rollup
 
     period = annual(args.year) if args.year else monthly(args.month)
@@ -317,15 +326,18 @@ def _rollup(args, say: Say) -> int:
     inputs, outputs = Path(args.inputs), Path(args.outputs)
     if not inputs.is_dir():
         raise UsageError(f"找不到输入文件夹“{inputs}”。请用 --inputs 指定存放各县区上报包的文件夹。")
-    city, ds = check_rollup(inputs, std, period, exclude=(outputs,))
+    # Our own outputs are never read as packages: the outputs folder when it lies inside the
+    # inputs, and this period's roll-up folder when the outputs folder is the inputs folder.
+    own = (outputs, outputs / package_format().rollup_folder(period.label))
+    city, ds = check_rollup(inputs, std, period, exclude=own)
     if ds.errors:
         report = _write_check_report(ds, std, outputs / CHECK_REPORT_NAME)
-        _summarise(ds, report, say)
+        _summarise(ds, report, say, ROLLUP_SKIPPED, ROLLUP_SKIPPED_SHOWN)
         raise InputErrors("上报包有错误，未生成汇总结果。"
                           "请按校验报告逐条处理（或请有关县区重新导出上报包）后重新运行。")
     out_dir, rollup, written = write_rollup(city, std, period, outputs, dt.date.today())
     written.append(_write_check_report(ds, std, out_dir / CHECK_REPORT_NAME))
-    _summarise(ds, written[-1], say)
+    _summarise(ds, written[-1], say, ROLLUP_SKIPPED, ROLLUP_SKIPPED_SHOWN)
     if rollup.missing_counties:
         say(f"注意：县区名单中有 {len(rollup.missing_counties)} 个县区未上报：" + "、".join(rollup.missing_counties))
     say(f"{period.label}汇总完成（{len(rollup.counties)} 个县区），共写出 {len(written)} 个文件，位于：{out_dir}")

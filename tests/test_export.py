@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 
 import wb
 from county import CANARY, write_county
+from pipeline.authoring.sample_city import CITY, COUNTIES, ROSTER_FILE, write_city_sample
 from pipeline.cli import main
 from pipeline.rollup.indicators import split_code
 from pipeline.rollup.package import fingerprint
@@ -164,3 +166,63 @@ def test_export_takes_a_month_too(tmp_path, capsys):
     assert package.info["period_kind"] == "月度"
     for code_, value in package.indicators.items():  # year_to_date.* included
         assert value == _lookup(golden, code_), code_
+
+
+# ---------------------------------------------------------------- the sample city (示例市)
+
+def test_the_committed_sample_city_is_the_generated_one(tmp_path):
+    """示例市/ must be regenerated (python run.py sample --city --out 示例市) when the generator changes."""
+    write_city_sample(tmp_path, STD)
+    committed = ROOT / CITY
+    files = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*.xlsx"))
+    assert sorted(p.relative_to(committed) for p in committed.rglob("*.xlsx")) == files
+    assert {f.parts[0] for f in files} == {ROSTER_FILE, *COUNTIES}
+    for rel in files:
+        assert (committed / rel).read_bytes() == (tmp_path / rel).read_bytes(), rel
+
+
+@pytest.fixture(scope="module")
+def sample_city(tmp_path_factory) -> dict:
+    """The README's walk-through: each county of 示例市 exports 2020, the city rolls the
+    packages up (the counties' whole outputs and the roster in one folder), twice."""
+    out = tmp_path_factory.mktemp("city") / "示例市输出"
+    codes = [main(["export", "--year", "2020", "--inputs", str(ROOT / CITY / c), "--outputs", str(out / c)])
+             for c in COUNTIES]
+    shutil.copy2(ROOT / CITY / ROSTER_FILE, out / ROSTER_FILE)
+    rollup = ["rollup", "--year", "2020", "--inputs", str(out), "--outputs", str(out)]
+    codes += [main(rollup), main(rollup)]  # the second run must not read the first one's outputs
+    return {"codes": codes, "out": out, "rollup": out / "汇总_2020年度"}
+
+
+def test_sample_city_exports_and_rolls_up(sample_city):
+    assert sample_city["codes"] == [0, 0, 0, 0, 0]
+    rollup = json.loads((sample_city["rollup"] / "metrics.json").read_text(encoding="utf-8"))
+    assert [c["county"] for c in rollup["counties"]] == sorted(COUNTIES)
+    assert [c["file"] for c in rollup["counties"]] == [f"{c}/2020年度/上报_{c}_2020年度.xlsx" for c in sorted(COUNTIES)]
+    assert rollup["missing_counties"] == []
+
+
+def test_sample_city_totals_are_the_sums_of_the_counties(sample_city):
+    rollup = json.loads((sample_city["rollup"] / "metrics.json").read_text(encoding="utf-8"))
+    counties = [json.loads((sample_city["out"] / c / "2020年度" / "metrics.json").read_text(encoding="utf-8"))
+                for c in COUNTIES]
+    assert rollup["totals"] == {k: sum(m["totals"][k] for m in counties) for k in counties[0]["totals"]}
+    for fam in ("county", "village"):
+        for measure in ("total", "inspected"):
+            assert rollup["coverage"][fam][measure] == sum(m["coverage"][fam][measure] for m in counties)
+    for state in ("in_ledger", "rectified", "overdue", "due_10", "due_20", "on_track", "no_deadline"):
+        assert rollup["rectification"][state] == sum(m["rectification"][state] for m in counties)
+
+
+def test_sample_city_packages_carry_the_explained_warning_only(sample_city):
+    dongxi = sample_city["out"] / "东溪县" / "2020年度" / "上报_东溪县_2020年度.xlsx"
+    package = read_package(dongxi, dongxi.name, STD)
+    assert package.info["unexplained"] == "0"
+    assert [(e["code"], e["sheet"], e["row"]) for e in package.explanations] == [("clue-no-people", "问题线索", "2")]
+
+
+def test_the_roll_up_reads_no_county_output_nor_its_own(sample_city):
+    book = openpyxl.load_workbook(sample_city["rollup"] / "校验报告.xlsx")
+    text = [str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row if v]
+    assert "汇总_2020年度" in text  # skipped as our own outputs folder, not read
+    assert not [t for t in text if t.startswith("package-")]
