@@ -69,7 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=Path("inputs"), metavar="文件夹",
                    help="示例数据输出文件夹，默认 inputs/")
     p.add_argument("--city", action="store_true",
-                   help="改为生成虚构的示例市县区名单（县区名单.xlsx），供市级汇总（rollup）使用")
+                   help="改为生成虚构的示例市：县区名单（县区名单.xlsx）和三个县区各一个填报文件夹，"
+                        "供导出上报包（export）和市级汇总（rollup）试用")
     _schemas(p)
 
     p = sub.add_parser("validate", help="读取并校验全部工作簿，生成校验报告",

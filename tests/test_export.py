@@ -226,3 +226,22 @@ def test_the_roll_up_reads_no_county_output_nor_its_own(sample_city):
     text = [str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row if v]
     assert "汇总_2020年度" in text  # skipped as our own outputs folder, not read
     assert not [t for t in text if t.startswith("package-")]
+
+
+# ---------------------------------------------------------------- the workbench's 上报包 run
+
+def test_the_workbench_exports_through_the_same_function(tmp_path):
+    from workbench_kit import client, wait_for_run, workspace
+
+    inputs = tmp_path / "in"
+    write_county(inputs)
+    ws = workspace(inputs, tmp_path / "out")
+    page = client(ws).get("/run").text
+    assert '<option value="export">上报包</option>' in page
+    response = client(ws, follow_redirects=False).post("/run", data={"kind": "export", "period": "2020"})
+    assert response.status_code == 303
+    wait_for_run(ws)
+    assert ws.run.status == "done", ws.run.message
+    path = tmp_path / "out" / "2020年度" / PACKAGE
+    assert f"已导出上报包：{path}" in ws.run.lines
+    assert read_package(path, PACKAGE, STD).indicators["totals.problems"] == 11  # golden: 11 problems
