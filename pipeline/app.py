@@ -2,7 +2,8 @@
 
 The command line (``dispatch``) and the workbench (``pipeline/workbench``) call the same
 functions: ``standard_from``, ``load_inputs``, ``run_period``, ``write_check_report``,
-``make_templates`` and ``run_rollup``; each face only turns their results into its own messages.
+``make_templates``, ``run_rollup`` (the city's roll-up) and ``rollup.export.run_export`` (the
+county's package); each face only turns their results into its own messages.
 
 schemas (``standard``) -> read (``read.load``: discover, read, normalise, check)
 -> statistics (``stats.aggregate``) -> render (``render.*``). The standard is
@@ -27,6 +28,7 @@ from pathlib import Path
 from .errors import EXIT_INPUT_ERRORS, EXIT_OK, InputErrors, UsageError
 from .explanations import EXPLAINED
 from .explanations import status as explanation_status
+from .findings import Finding
 from .model import Dataset
 from .standard import SCHEMA_DIR, Standard, load_standard
 
@@ -39,6 +41,10 @@ PARALLEL_RENDER_FILES = 50  # from this many workbooks, leadership workbook and 
 # From this many workbooks the round summaries (about half of the statistics) are computed
 # in a forked child beside the period figures (pipeline/jobs.py; Linux only).
 PARALLEL_ROUNDS_FILES = 200
+# The roll-up's inputs folder often holds the counties' whole outputs (统计表, charts, drafts):
+# the skipped files are counted and only the first few named (the check report lists all).
+ROLLUP_SKIPPED = "不是上报包或县区名单，如各县区统计结果中的统计表、图表和文稿，汇总时不读取"
+ROLLUP_SKIPPED_SHOWN = 3
 
 
 @contextlib.contextmanager
@@ -55,7 +61,7 @@ def stage(name: str):
 def dispatch(args, say: Say) -> int:
     """Run the command named in ``args``; return the exit code."""
     handlers = {"template": _template, "sample": _sample, "validate": _validate,
-                "annual": _period, "monthly": _period, "rollup": _rollup, "serve": _serve}
+                "annual": _period, "monthly": _period, "export": _export, "rollup": _rollup, "serve": _serve}
     with _fewer_collections():
         return handlers[args.command](args, say)
 
@@ -111,8 +117,9 @@ def _sample(args, say: Say) -> int:
     if getattr(args, "city", False):
         from .authoring.sample_city import CITY, write_city_sample
 
-        paths = write_city_sample(args.out)
+        paths = write_city_sample(args.out, _standard(args))
         say(f"已生成{CITY}县区名单：{paths[0]}")
+        say(f"已生成{CITY}各县区填报数据 {len(paths) - 1} 份，每个县区一个文件夹，位于：{args.out}")
         return EXIT_OK
     from .authoring.sample import write_sample
 
@@ -140,25 +147,34 @@ def load_inputs(inputs: Path, outputs: Path, std: Standard, progress: bool = Fal
         return load_dataset(inputs, std, progress=progress, exclude=(Path(outputs),), cache=cache)
 
 
-def _summarise(ds: Dataset, report: Path | None, say: Say) -> None:
+def _summarise(ds: Dataset, report: Path | None, say: Say, skipped_what: str = "非填报工作簿或临时文件",
+               skipped_shown: int = FIRST_FINDINGS_SHOWN) -> None:
     n_files = len(ds.sources)
     say(f"读取工作簿 {n_files} 份；{ds.counts.line()}。")
     if ds.skipped:
-        say(f"跳过 {len(ds.skipped)} 个文件（非填报工作簿或临时文件）：")
-        for item in ds.skipped[:FIRST_FINDINGS_SHOWN]:
+        say(f"跳过 {len(ds.skipped)} 个文件（{skipped_what}）：")
+        for item in ds.skipped[:skipped_shown]:
             say(f"  {item.path}：{item.reason}")
+        if len(ds.skipped) > skipped_shown:
+            say(f"  ……其余 {len(ds.skipped) - skipped_shown} 个见校验报告。")
     # Errors first, then the warnings still to explain, then the explained ones (marked).
     state = {f: explanation_status(f, ds.explained) for f in ds.findings if not f.is_error}
     shown = sorted(ds.findings, key=lambda f: (not f.is_error, state.get(f) == EXPLAINED, f.file, f.sheet,
                                                f.row or 0))
     for f in shown[:FIRST_FINDINGS_SHOWN]:
-        where = "，".join(x for x in (f.file, f.sheet, f"第{f.row}行" if f.row else "", f.column) if x)
-        level = f"{f.level.value}·{EXPLAINED}" if state.get(f) == EXPLAINED else f.level.value
-        say(f"  [{level}] {where}：{f.message}（问题代码 {f.code}）")
+        say(finding_line(f, state.get(f, "")))
     if len(shown) > FIRST_FINDINGS_SHOWN:
         say(f"  ……其余 {len(shown) - FIRST_FINDINGS_SHOWN} 处见校验报告。")
     if report is not None:
         say(f"校验报告：{report}")
+
+
+def finding_line(f: Finding, state: str = "") -> str:
+    """One finding as the console lists it: ``  [警告] 文件，工作表，第N行，列：说明（问题代码 …）``;
+    ``state`` EXPLAINED marks an explained warning."""
+    where = "，".join(x for x in (f.file, f.sheet, f"第{f.row}行" if f.row else "", f.column) if x)
+    level = f"{f.level.value}·{EXPLAINED}" if state == EXPLAINED else f.level.value
+    return f"  [{level}] {where}：{f.message}（问题代码 {f.code}）"
 
 
 def _write_check_report(ds: Dataset, std: Standard, path: Path) -> Path:
@@ -192,9 +208,13 @@ class PeriodRun:
 
 
 def period_of(kind: str, text: str):
-    """The Period of an ``annual`` year or ``monthly`` month given as text; UsageError if malformed."""
+    """The Period of an ``annual`` year or ``monthly`` month given as text; UsageError if malformed.
+
+    ``export`` takes either (the workbench's one box): a month when the text has a ``-``."""
     from .periods import annual, monthly
 
+    if kind == "export":
+        kind = "monthly" if "-" in text else "annual"
     return annual(text) if kind == "annual" else monthly(text)
 
 
@@ -203,6 +223,18 @@ def _period(args, say: Say) -> int:
     std = _standard(args)
     ds = _load(args, std)
     run_period(period, ds, std, Path(args.outputs), say, skip_invalid=args.skip_invalid)
+    return EXIT_OK
+
+
+def _export(args, say: Say) -> int:
+    """The county's package for the city (spec rollup.md): the period's run, then 上报_<县名>_<期间>.xlsx."""
+    from .rollup.export import run_export
+
+    period = period_of("annual", args.year) if args.year else period_of("monthly", args.month)
+    std = _standard(args)
+    ds = _load(args, std)
+    run_export(period, ds, std, Path(args.outputs), say, skip_invalid=args.skip_invalid,
+               allow_unexplained=args.allow_unexplained)
     return EXIT_OK
 
 
@@ -314,19 +346,23 @@ def run_rollup(period, inputs: Path, outputs: Path, std: Standard, say: Say,
                today: dt.date | None = None) -> RollupRun:
     """The city's roll-up of the county packages under ``inputs`` (spec rollup.md), what
     ``xuncha rollup`` and the workbench's 汇总 page run. Messages go to ``say``."""
+    from .rollup.format import package_format
     from .rollup.run import check_rollup, write_rollup
 
     inputs, outputs = Path(inputs), Path(outputs)
     if not inputs.is_dir():
         raise UsageError(f"找不到输入文件夹“{inputs}”。请用 --inputs 指定存放各县区上报包的文件夹。")
-    city, ds = check_rollup(inputs, std, period, exclude=(outputs,))
+    # Our own outputs are never read as packages: the outputs folder when it lies inside the
+    # inputs, and this period's roll-up folder when the outputs folder is the inputs folder.
+    own = (outputs, outputs / package_format().rollup_folder(period.label))
+    city, ds = check_rollup(inputs, std, period, exclude=own)
     if ds.errors:
         report = _write_check_report(ds, std, outputs / CHECK_REPORT_NAME)
-        _summarise(ds, report, say)
+        _summarise(ds, report, say, ROLLUP_SKIPPED, ROLLUP_SKIPPED_SHOWN)
         return RollupRun(city, ds, None, None, [report])
     out_dir, rollup, written = write_rollup(city, std, period, outputs, today or dt.date.today())
     written.append(_write_check_report(ds, std, out_dir / CHECK_REPORT_NAME))
-    _summarise(ds, written[-1], say)
+    _summarise(ds, written[-1], say, ROLLUP_SKIPPED, ROLLUP_SKIPPED_SHOWN)
     if rollup.missing_counties:
         say(f"注意：县区名单中有 {len(rollup.missing_counties)} 个县区未上报：" + "、".join(rollup.missing_counties))
     say(f"{period.label}汇总完成（{len(rollup.counties)} 个县区），共写出 {len(written)} 个文件，位于：{out_dir}")

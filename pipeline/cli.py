@@ -69,7 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=Path("inputs"), metavar="文件夹",
                    help="示例数据输出文件夹，默认 inputs/")
     p.add_argument("--city", action="store_true",
-                   help="改为生成虚构的示例市县区名单（县区名单.xlsx），供市级汇总（rollup）使用")
+                   help="改为生成虚构的示例市：县区名单（县区名单.xlsx）和三个县区各一个填报文件夹，"
+                        "供导出上报包（export）和市级汇总（rollup）试用")
     _schemas(p)
 
     p = sub.add_parser("validate", help="读取并校验全部工作簿，生成校验报告",
@@ -88,6 +89,18 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog="示例：python run.py monthly --month 2020-06")
     p.add_argument("--month", required=True, metavar="年-月", help="统计月份，如 2020-06")
     _common(p, skip_invalid=True)
+
+    p = sub.add_parser("export", help="导出上报包：统计指定年度或月份，并生成报送市委巡察办的上报包",
+                       description="与 annual/monthly 一样统计指定期间（输出相同的文件），再在该期间的输出文件夹中"
+                                   "生成上报包 上报_<县名>_<期间>.xlsx（只含统计数字、分轮次数字和核实说明，"
+                                   "不含线索摘要、线索编号和人名）。有未说明的核实性问题（警告）时不生成上报包。",
+                       epilog="示例：python run.py export --year 2020")
+    when = p.add_mutually_exclusive_group(required=True)
+    when.add_argument("--year", metavar="年份", help="上报年度，四位数字，如 2020")
+    when.add_argument("--month", metavar="年-月", help="上报月份，如 2020-06")
+    _common(p, skip_invalid=True)
+    p.add_argument("--allow-unexplained", action="store_true",
+                   help="还有未说明的核实性问题（警告）时也生成上报包；上报包的“未说明核实性问题”会写明处数")
 
     p = sub.add_parser("rollup", help="市级汇总：校验并汇总各县区的上报包",
                        description="读取文件夹（含子文件夹）中各县区的上报包（上报_<县名>_<期间>.xlsx）和可选的"

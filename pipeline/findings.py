@@ -285,6 +285,11 @@ _ENTRIES += (
           "请核对是否漏填；确实未发现问题的，请填写核实说明。",
           "a group with 结束日期 filled and no 发现问题 row in its workbook (on its 轮次信息 row, column 巡察组)"),
     # --- packages and the roll-up (rollup/)
+    Entry("county-name-missing", ERROR,
+          "“{sheet}”表中没有填写{item}，不能导出上报包（市委巡察办靠{item}区分各县区的上报包）。"
+          "请在“{sheet}”表的“{item_header}”列填“{item}”、“{content_header}”列填本县名称，然后重新导出。",
+          "export without 县名 in the registry's 基本情况 sheet: no package (two packages named 本县 "
+          "could not be told apart)"),
     Entry("package-unreadable", ERROR, {
         "open": "无法读取上报包：{reason}",
         "header": "上报包的“{sheet}”表在前 {limit} 行中找不到表头（{headers}）。"

@@ -15,7 +15,7 @@ import pytest
 
 import city
 from city import C1, C2, C3, C4, JIA, YI
-from pipeline.authoring.sample_city import roster_workbook, write_city_sample
+from pipeline.authoring.sample_city import roster_workbook, write_roster
 from pipeline.cli import main
 from pipeline.periods import annual, monthly
 from pipeline.rollup.checks import check_city
@@ -169,7 +169,7 @@ def test_a_county_not_on_the_roster_is_a_warning(two, tmp_path):
 
 def test_sample_city_roster(tmp_path, capsys):
     assert main(["sample", "--city", "--out", str(tmp_path)]) == 0
-    [path] = write_city_sample(tmp_path / "again")
+    path = write_roster(tmp_path / "again")
     assert path.read_bytes() == (tmp_path / "县区名单.xlsx").read_bytes()  # reproducible
     assert [r[0] for r in openpyxl.load_workbook(path)["县区名单"].iter_rows(values_only=True)] == [
         "县区", "东溪县", "南岭县", "西坪县"]

@@ -18,42 +18,28 @@ from pathlib import Path
 from ..standard import Standard
 from .blank_forms import fill_rows, new_workbook, save_workbook
 from .sample_county import (
-    ADDED,
     CATEGORY_KEYS,
     CLUE_TEXTS,
-    COMPILER,
-    COUNTY,
     DISPOSITION_WEIGHTS,
     EXPLAINED_BY,
     EXPLAINED_ON,
     EXPLANATIONS_FILE,
-    FILLERS,
     GRADE_WEIGHTS,
     GROUPS,
-    INSTITUTIONS,
-    LEADERS,
-    LONG_TERM,
-    NOTES,
     OFFICE_YEAR,
-    PARTY_GOV,
-    PLAN_ONLY,
     PLANNED_DAYS,
-    PLANTED,
     PROBLEM_TEXTS,
     RECTIFIED_AFTER_DAYS,
-    REMOVED,
     ROUND_TYPE_KEYS,
-    ROUNDS,
+    SAMPLE_COUNTY,
     SAMPLE_END,
-    SEED,
-    SOES,
     SPECIAL_WORK,
     STAMP,
     TEAM,
     TERMS,
-    TOWNSHIPS,
     TRAINING,
     TRANSFER_WEIGHTS,
+    CountyProfile,
     D,
     GroupPlan,
     RoundPlan,
@@ -66,8 +52,12 @@ class Context:
     """The standard's enumerations as used by the generator, and the random stream."""
 
     std: Standard
-    rng: random.Random = field(default_factory=lambda: random.Random(SEED))
+    county: CountyProfile = SAMPLE_COUNTY
+    rng: random.Random = field(init=False)
     explanations: list[dict] = field(default_factory=list)  # rows of the 核实说明 workbook
+
+    def __post_init__(self):
+        self.rng = random.Random(self.county.seed)
 
     def cat(self, key: str) -> str:
         """The 对象类别 value of a CATEGORY_KEYS key."""
@@ -97,24 +87,25 @@ def _by_key(values: tuple[str, ...], keys: tuple[str, ...], key: str) -> str:
 
 def registry_units(ctx: Context) -> list[dict]:
     """The 巡察对象名册 rows: every unit of the county with its category."""
-    rows = [{"name": n, "category": ctx.cat("party_gov")} for n in PARTY_GOV]
-    rows += [{"name": n, "category": ctx.cat("institution")} for n in INSTITUTIONS]
-    rows += [{"name": n, "category": ctx.cat("soe")} for n in SOES]
-    rows += [{"name": t, "category": ctx.cat("township")} for t in TOWNSHIPS]
-    for township, (vills, comms) in TOWNSHIPS.items():
+    county = ctx.county
+    rows = [{"name": n, "category": ctx.cat("party_gov")} for n in county.party_gov]
+    rows += [{"name": n, "category": ctx.cat("institution")} for n in county.institutions]
+    rows += [{"name": n, "category": ctx.cat("soe")} for n in county.soes]
+    rows += [{"name": t, "category": ctx.cat("township")} for t in county.townships]
+    for township, (vills, comms) in county.townships.items():
         rows += [{"name": village(v), "category": ctx.cat("village"), "township": township}
                  for v in vills]
         rows += [{"name": village(c), "category": ctx.cat("community"), "township": township}
                  for c in comms]
     for row in rows:
-        row.update(added=ADDED.get(row["name"]), removed=REMOVED.get(row["name"]),
-                   note=NOTES.get(row["name"]))
+        row.update(added=county.added.get(row["name"]), removed=county.removed.get(row["name"]),
+                   note=county.notes.get(row["name"]))
     return rows
 
 
 def plan_rows(ctx: Context) -> list[dict]:
     """The 巡察计划 rows: every group of every round (and PLAN_ONLY), one row per organisation."""
-    rounds = sorted((*ROUNDS, *PLAN_ONLY), key=lambda r: (_term_start(r.term), r.number))
+    rounds = sorted((*ctx.county.rounds, *ctx.county.plan_only), key=lambda r: (_term_start(r.term), r.number))
     return [{"term": rnd.term, "round": rnd.number, "type": ctx.rtype(plan.type), "group": GROUPS[plan.group],
              "org": org, "start": plan.start,
              "end": plan.end or plan.start + dt.timedelta(days=PLANNED_DAYS)}
@@ -128,8 +119,8 @@ def write_registry(ctx: Context, out_dir: Path) -> Path:
     rows = {
         "terms": [{"term": t, "start": s, "end": e} for t, s, e in TERMS],
         "units": registry_units(ctx),
-        "basic_info": [{"item": "县名", "content": COUNTY},
-                       {"item": "编制单位", "content": COMPILER}],
+        "basic_info": [{"item": "县名", "content": ctx.county.county},
+                       {"item": "编制单位", "content": ctx.county.compiler}],
         "plan": plan_rows(ctx),
     }
     for sheet in spec.sheets:
@@ -184,8 +175,8 @@ def round_dates(plan: GroupPlan) -> dict:
 def round_info_row(ctx: Context, rnd: RoundPlan, plan: GroupPlan) -> dict:
     """The 轮次信息 row of one group."""
     return {"term": rnd.term, "round": rnd.number, "type": ctx.rtype(plan.type),
-            "group": GROUPS[plan.group], "leader": LEADERS[plan.group], "start": plan.start,
-            "end": plan.end, "filled_by": FILLERS[plan.group], **round_dates(plan)}
+            "group": GROUPS[plan.group], "leader": ctx.county.leaders[plan.group], "start": plan.start,
+            "end": plan.end, "filled_by": ctx.county.fillers[plan.group], **round_dates(plan)}
 
 
 def round_org_rows(ctx: Context, rnd: RoundPlan, plan: GroupPlan,
@@ -259,8 +250,8 @@ def problem_rows(ctx: Context, rnd: RoundPlan, plan: GroupPlan,
                "summary": rng.choice(PROBLEM_TEXTS[min(cat_no, len(PROBLEM_TEXTS) - 1)]),
                "found": found}
         row.update(_rectification(ctx, rnd, plan, found))
-        if row["problem_id"] in LONG_TERM:  # no random draw: the other rows stay as they were
-            deadline, done_on = LONG_TERM[row["problem_id"]]
+        if row["problem_id"] in ctx.county.long_term:  # no random draw: the other rows stay as they were
+            deadline, done_on = ctx.county.long_term[row["problem_id"]]
             row.update(deadline=deadline, status=ctx.std.enum_values("rectification_status")[-1],
                        rectified_on=done_on)
         rows.append(row)
@@ -347,7 +338,7 @@ def _plant(ctx: Context, code: str, rows: dict[str, list[dict]]) -> tuple[str, i
 
 def plant_warnings(ctx: Context, rnd: RoundPlan, plan: GroupPlan, rows: dict[str, list[dict]], file: str) -> None:
     """Apply PLANTED to one round workbook's rows; note their 核实说明 rows in ``ctx``."""
-    for term, number, group, code, text in PLANTED:
+    for term, number, group, code, text in ctx.county.planted:
         if (term, number, group) == (rnd.term, rnd.number, plan.group):
             sheet_id, k, col_id = _plant(ctx, code, rows)
             sheet = ctx.std.sheet(sheet_id)
@@ -410,12 +401,22 @@ def write_office(ctx: Context, out_dir: Path) -> Path:
     return save_workbook(wb, out_dir / f"{OFFICE_YEAR}年" / f"{spec.name}_{OFFICE_YEAR}.xlsx", STAMP)
 
 
-def write_sample(out_dir: Path, std: Standard) -> list[Path]:
-    """Write the sample county's workbooks into ``out_dir``; return their paths."""
-    ctx, out_dir = Context(std), Path(out_dir)
+def write_county(out_dir: Path, std: Standard, county: CountyProfile) -> list[Path]:
+    """Write one fictional county's workbooks into ``out_dir``; return their paths.
+
+    The office workbook only when ``county.office``; the 核实说明 workbook only when
+    something is planted."""
+    ctx, out_dir = Context(std, county), Path(out_dir)
     paths = [write_registry(ctx, out_dir)]
-    for rnd in ROUNDS:
+    for rnd in county.rounds:
         paths += [write_round(ctx, rnd, plan, out_dir) for plan in rnd.groups]
-    paths.append(write_office(ctx, out_dir))
-    paths.append(write_explanations(ctx, out_dir))
+    if county.office:
+        paths.append(write_office(ctx, out_dir))
+    if ctx.explanations:
+        paths.append(write_explanations(ctx, out_dir))
     return paths
+
+
+def write_sample(out_dir: Path, std: Standard) -> list[Path]:
+    """Write the sample county's (示例县) workbooks into ``out_dir``; return their paths."""
+    return write_county(out_dir, std, SAMPLE_COUNTY)

@@ -1,13 +1,16 @@
 """The fictional 示例县: its units, terms, groups, rounds, problem texts and office year.
 
 Only facts of the sample county live here (what an office would type); the
-generator that turns them into standard workbooks is ``sample``.
+generator that turns them into standard workbooks is ``sample``. The facts that differ
+from one county to another are gathered in a :class:`CountyProfile` (``SAMPLE_COUNTY``
+here; the sample city's three counties in ``sample_city``); terms, texts and the
+enumeration keys are shared.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 SEED = 20200101
 STAMP = dt.datetime(2022, 1, 4, 9, 0, 0)  # created/modified of every sample workbook
@@ -223,3 +226,43 @@ TRAINING = (  # (date, 名称, type position, 参加人次)
     (D(2020, 7, 13), "市县巡察办主任提级培训（杭州）", 2, 1),
     (D(2020, 11, 16), "全省市县党委巡察组组长培训班", 2, 4),
 )
+
+
+# ---------------------------------------------------------------- one county's facts
+
+@dataclass(frozen=True)
+class CountyProfile:
+    """What the generator needs of one fictional county (``sample.write_county``)."""
+
+    county: str
+    compiler: str
+    seed: int
+    party_gov: tuple[str, ...]
+    institutions: tuple[str, ...]
+    soes: tuple[str, ...]
+    townships: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
+    rounds: tuple[RoundPlan, ...]
+    leaders: tuple[str, ...] = LEADERS  # by group position
+    fillers: tuple[str, ...] = FILLERS
+    added: dict[str, dt.date] = field(default_factory=dict)
+    removed: dict[str, dt.date] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
+    plan_only: tuple[RoundPlan, ...] = ()
+    long_term: dict[str, tuple[dt.date, dt.date]] = field(default_factory=dict)
+    planted: tuple[tuple, ...] = ()  # as PLANTED
+    office: bool = False  # write the office workbook of OFFICE_YEAR
+
+    def villages_of(self, township: str) -> list[str]:
+        """Party organisations of a township's villages and communities."""
+        vills, comms = self.townships[township]
+        return [village(v) for v in (*vills, *comms)]
+
+    def township_units(self, *townships: str) -> tuple[str, ...]:
+        """Each township followed by its villages' Party organisations."""
+        return tuple(u for t in townships for u in (t, *self.villages_of(t)))
+
+
+SAMPLE_COUNTY = CountyProfile(
+    county=COUNTY, compiler=COMPILER, seed=SEED, party_gov=PARTY_GOV, institutions=INSTITUTIONS, soes=SOES,
+    townships=TOWNSHIPS, rounds=ROUNDS, added=ADDED, removed=REMOVED, notes=NOTES, plan_only=PLAN_ONLY,
+    long_term=LONG_TERM, planted=PLANTED, office=True)

@@ -25,7 +25,7 @@ from ..standard import Standard
 from . import files
 
 TEMPLATES_FOLDER = "templates"  # under the outputs folder, as `xuncha template` writes by default
-KINDS = {"annual": "年度统计", "monthly": "月度统计"}  # TODO(lead): "export": 上报包 (rollup.md) when merged
+KINDS = {"annual": "年度统计", "monthly": "月度统计", "export": "上报包"}  # export: a year or a month
 LOCK_WAIT_SECONDS = 120  # a check or an upload in progress is waited for, a run is not
 BUSY = "正在进行统计，请等它完成后再操作（本页会自动更新）。"
 
@@ -227,7 +227,12 @@ class Workspace:
             ds = app.load_inputs(self.inputs, self.outputs, self.std, cache=self.cache)
             self._loaded(ds, self._inputs_fingerprint())
             state.step = "正在统计并写出结果文件……"
-            state.result = app.run_period(period, ds, self.std, self.outputs, state.lines.append)
+            if state.kind == "export":  # the period's run, then the package (as `xuncha export`)
+                from ..rollup.export import run_export
+
+                state.result = run_export(period, ds, self.std, self.outputs, state.lines.append).period_run
+            else:
+                state.result = app.run_period(period, ds, self.std, self.outputs, state.lines.append)
             state.status = "done"
         except XunchaError as exc:
             state.status, state.message = "failed", exc.message
