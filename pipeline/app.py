@@ -2,8 +2,8 @@
 
 The command line (``dispatch``) and the workbench (``pipeline/workbench``) call the same
 functions: ``standard_from``, ``load_inputs``, ``run_period``, ``write_check_report``,
-``make_templates`` and ``rollup.export.run_export`` (the county's package); each face only
-turns their results into its own messages.
+``make_templates``, ``run_rollup`` (the city's roll-up) and ``rollup.export.run_export`` (the
+county's package); each face only turns their results into its own messages.
 
 schemas (``standard``) -> read (``read.load``: discover, read, normalise, check)
 -> statistics (``stats.aggregate``) -> render (``render.*``). The standard is
@@ -315,15 +315,41 @@ def _render(report, out_dir: Path, say: Say, parallel: bool) -> list[Path]:
     return written
 
 
-def _rollup(args, say: Say) -> int:
-    """The city's roll-up of county packages (spec rollup.md)."""
-    from .periods import annual, monthly
+ROLLUP_ERRORS = ("上报包有错误，未生成汇总结果。"
+                 "请按校验报告逐条处理（或请有关县区重新导出上报包）后重新运行。")
+
+
+@dataclass
+class RollupRun:
+    """What one roll-up produced: the packages read, their findings and every file written.
+
+    With errors ``rollup`` and ``out_dir`` are None and ``written`` holds only the check report
+    (``outputs/校验报告.xlsx``)."""
+
+    city: object  # rollup.load.CityInputs
+    dataset: Dataset  # the packages as sources, the roll-up's findings
+    rollup: object | None  # rollup.figures.Rollup
+    out_dir: Path | None
+    written: list[Path]  # the city workbook, metrics.json, the check report
+
+    @property
+    def failed(self) -> bool:
+        return self.rollup is None
+
+
+def rollup_period(text: str):
+    """The Period of a roll-up given as ``2020`` (a year) or ``2020-06`` (a month); UsageError if malformed."""
+    return period_of("monthly" if "-" in text.strip() else "annual", text.strip())
+
+
+def run_rollup(period, inputs: Path, outputs: Path, std: Standard, say: Say,
+               today: dt.date | None = None) -> RollupRun:
+    """The city's roll-up of the county packages under ``inputs`` (spec rollup.md), what
+    ``xuncha rollup`` and the workbench's 汇总 page run. Messages go to ``say``."""
     from .rollup.format import package_format
     from .rollup.run import check_rollup, write_rollup
 
-    period = annual(args.year) if args.year else monthly(args.month)
-    std = _standard(args)
-    inputs, outputs = Path(args.inputs), Path(args.outputs)
+    inputs, outputs = Path(inputs), Path(outputs)
     if not inputs.is_dir():
         raise UsageError(f"找不到输入文件夹“{inputs}”。请用 --inputs 指定存放各县区上报包的文件夹。")
     # Our own outputs are never read as packages: the outputs folder when it lies inside the
@@ -333,14 +359,23 @@ def _rollup(args, say: Say) -> int:
     if ds.errors:
         report = _write_check_report(ds, std, outputs / CHECK_REPORT_NAME)
         _summarise(ds, report, say, ROLLUP_SKIPPED, ROLLUP_SKIPPED_SHOWN)
-        raise InputErrors("上报包有错误，未生成汇总结果。"
-                          "请按校验报告逐条处理（或请有关县区重新导出上报包）后重新运行。")
-    out_dir, rollup, written = write_rollup(city, std, period, outputs, dt.date.today())
+        return RollupRun(city, ds, None, None, [report])
+    out_dir, rollup, written = write_rollup(city, std, period, outputs, today or dt.date.today())
     written.append(_write_check_report(ds, std, out_dir / CHECK_REPORT_NAME))
     _summarise(ds, written[-1], say, ROLLUP_SKIPPED, ROLLUP_SKIPPED_SHOWN)
     if rollup.missing_counties:
         say(f"注意：县区名单中有 {len(rollup.missing_counties)} 个县区未上报：" + "、".join(rollup.missing_counties))
     say(f"{period.label}汇总完成（{len(rollup.counties)} 个县区），共写出 {len(written)} 个文件，位于：{out_dir}")
+    return RollupRun(city, ds, rollup, out_dir, written)
+
+
+def _rollup(args, say: Say) -> int:
+    """The city's roll-up of county packages (spec rollup.md)."""
+    from .periods import annual, monthly
+
+    period = annual(args.year) if args.year else monthly(args.month)
+    if run_rollup(period, Path(args.inputs), Path(args.outputs), _standard(args), say).failed:
+        raise InputErrors(ROLLUP_ERRORS)
     return EXIT_OK
 
 

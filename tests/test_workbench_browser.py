@@ -1,9 +1,10 @@
 """The workbench in a real browser (selenium + Debian's chromium and chromedriver), over the real server.
 
 The server runs in a child process on a free port with a temporary copy of the sample county. The
-tests run in file order and share one browser: log in with the printed address, run annual 2020
-and download the workbook, upload a bad workbook and find its finding, the guards, keyboard labels,
-print CSS, and no page wider than a 1093 px window (1366x768 at 125%).
+tests run in file order and share one browser: log in with the printed address, explain the sample's
+one unexplained warning and see it counted, run annual 2020 and download the workbook, upload a bad
+workbook and find its finding, roll up two county packages on the 汇总 page, the guards, keyboard
+labels, print CSS, and no page wider than a 1093 px window (1366x768 at 125%).
 
 Screenshots of every page go to a temporary folder; with XUNCHA_WORKBENCH_SCREENSHOTS=1 they are
 also saved as docs/workbench/<page>.png (how the README's pictures are made; the tests never change
@@ -22,6 +23,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+import city
 import wb
 from shipped import STD
 from workbench_kit import ROOT, Server
@@ -122,10 +124,38 @@ def test_the_printed_address_logs_in_and_drops_the_token(browser, server, folder
     assert browser.current_url == f"{server.base}/"
     assert "token" not in browser.current_url
     cards = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "ul.cards li")]
-    assert cards[0].startswith("25 份工作簿") and cards[2] == "0 处错误"  # the sample: 1 registry, 23 rounds, 1 office
+    # the sample: 1 registry, 23 rounds, 1 office, 1 explanations workbook (inputs/核实说明)
+    assert cards[0].startswith("26 份工作簿") and cards[2] == "0 处错误"
     _no_sideways_scroll(browser)
     _shot(browser, folders, "overview")
     assert _csp_violations(browser) == []  # the page's own CSS and JS pass the policy
+
+
+def _split(driver) -> str:
+    return driver.find_element(By.ID, "warning-split").text
+
+
+def test_explain_a_warning_and_see_it_counted(browser, server, folders):
+    """The sample has 3 warnings, 2 explained in inputs/核实说明: explaining the third makes 未说明 0."""
+    browser.get(f"{server.base}/")
+    assert _split(browser) == "已说明 2 处，未说明 1 处"
+    browser.get(f"{server.base}/check")
+    rows = browser.find_elements(By.CSS_SELECTOR, "table#findings tr[data-status='未说明']")
+    assert len(rows) == 1
+    code, anchor = rows[0].get_attribute("data-code"), rows[0].get_attribute("id")
+    rows[0].find_element(By.CSS_SELECTOR, "form.explain textarea[name=text]").send_keys(
+        "该线索为群众反映的单位层面问题，尚未指向具体人员，经与巡察组核实，人数暂填0")
+    rows[0].find_element(By.CSS_SELECTOR, "form.explain input[name=by]").send_keys("王五")
+    _no_sideways_scroll(browser)
+    _shot(browser, folders, "explain")
+    rows[0].find_element(By.CSS_SELECTOR, "form.explain button[type=submit]").click()
+    row = _wait(browser, 60, lambda d: d.find_elements(By.CSS_SELECTOR, f"tr#{anchor}[data-status='已说明']"),
+                "the warning was not shown as explained")[0]
+    assert row.get_attribute("data-code") == code and "人数暂填0" in row.find_element(By.CLASS_NAME, "explained").text
+    assert (folders / "inputs" / "核实说明（工作台）.xlsx").is_file()
+    browser.get(f"{server.base}/")
+    assert _split(browser) == "已说明 3 处，未说明 0 处"
+    assert _csp_violations(browser) == []
 
 
 def test_run_annual_2020_and_download_the_workbook(browser, server, folders):
@@ -196,19 +226,42 @@ def test_upload_a_bad_workbook_and_see_its_finding(browser, server, folders):
     assert not browser.find_elements(By.CSS_SELECTOR, "table#findings tr[data-level='错误']")
 
 
-def test_templates_and_rollup_pages(browser, server, folders):
+def test_templates_page(browser, server, folders):
     browser.get(f"{server.base}/templates")
     names = sorted(a.text for a in browser.find_elements(By.CSS_SELECTOR, "a.download"))
-    assert names == sorted(w.file for w in STD.workbooks)
+    assert names == sorted(w.file for w in STD.template_workbooks)
     _no_sideways_scroll(browser)
     _shot(browser, folders, "templates")
+
+
+def test_roll_up_two_county_packages(browser, server, folders):
+    packages = folders / "packages"
+    city.write(packages, "甲县", city.JIA)
+    city.write(packages, "乙县", city.YI)
     browser.get(f"{server.base}/rollup")
     assert browser.find_element(By.TAG_NAME, "h1").text.startswith("汇总")
+    folder = browser.find_element(By.CSS_SELECTOR, "#rollup-form input[name=folder]")
+    folder.send_keys(str(packages))
+    period = browser.find_element(By.CSS_SELECTOR, "#rollup-form input[name=period]")
+    period.clear()
+    period.send_keys("2020")
+    browser.find_element(By.CSS_SELECTOR, "#rollup-form button[type=submit]").click()
+    _wait(browser, 120, lambda d: d.find_elements(By.ID, "rollup-overview"), "the roll-up never appeared")
+    listed = [r.find_elements(By.TAG_NAME, "td")[1].text for r in browser.find_elements(By.CSS_SELECTOR,
+                                                                                       "#packages tbody tr")]
+    assert listed == ["乙县", "甲县"]
+    rows = {r.find_element(By.TAG_NAME, "th").text: r.find_elements(By.TAG_NAME, "td")[0].text
+            for r in browser.find_elements(By.CSS_SELECTOR, "#rollup-overview tbody tr")}
+    assert rows["发现问题（个）"] == "50"  # 30 + 20 (tests/city.py)
+    names = sorted(a.text for a in browser.find_elements(By.CSS_SELECTOR, "#rollup-result a.download"))
+    assert names == sorted(["巡察工作汇总_2020年度.xlsx", "metrics.json", "校验报告.xlsx"])
+    _no_sideways_scroll(browser)
     _shot(browser, folders, "rollup")
+    assert _csp_violations(browser) == []
 
 
 def test_every_control_has_a_label_and_a_visible_focus(browser, server):
-    for path in ("/upload", "/check", "/run"):
+    for path in ("/upload", "/check", "/run", "/rollup"):
         browser.get(server.base + path)
         unlabelled = browser.execute_script(
             "return [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]"

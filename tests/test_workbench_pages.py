@@ -81,12 +81,6 @@ def test_check_filters_by_level_and_file(planted):
     assert options == ["", RND]
 
 
-def test_check_has_the_place_for_explanations_marked(planted):
-    """The explanation form comes with the explanations (office-loop.md §2): its place is one partial."""
-    partial = (Path(app.__file__).parent / "workbench" / "templates" / "_explain.html").read_text(encoding="utf-8")
-    assert 'form class="explain"' in partial and 'textarea name="text"' in partial and "TODO(lead)" in partial
-
-
 def test_a_locked_workbook_is_a_finding_not_a_failure(planted, monkeypatch):
     real = Path.read_bytes
 
@@ -170,7 +164,8 @@ def test_run_with_errors_fails_with_the_commands_message(planted):
     wait_for_run(planted)
     assert planted.run.status == "failed"
     text = c.get("/run").text
-    assert "填报工作簿有错误，未生成统计结果" in text and "读取工作簿 3 份；错误 1 处，警告 1 处。" in text
+    assert "填报工作簿有错误，未生成统计结果" in text
+    assert "读取工作簿 3 份；错误 1 处，警告 1 处（已说明 0 处，未说明 1 处）。" in text
     assert not (planted.outputs / "2020年06月").exists()
 
 
@@ -218,18 +213,12 @@ def test_templates_are_generated_into_outputs_and_downloadable(tmp_path):
     c = client(ws)
     doc = _doc(c.get("/templates"))
     names = sorted(a.text_content() for a in doc.xpath(DOWNLOADS))
-    assert names == sorted(w.file for w in STD.workbooks)
+    assert names == sorted(w.file for w in STD.template_workbooks)
     for a in doc.xpath(DOWNLOADS):
         got = c.get(a.get("href"))
         assert got.status_code == 200 and got.content[:2] == b"PK"
     book = openpyxl.load_workbook(tmp_path / "outputs" / "templates" / STD.workbook("round").file)
     assert STD.sheet("workload").name in book.sheetnames
-
-
-def test_rollup_page_is_a_marked_stub(tmp_path):
-    (tmp_path / "inputs").mkdir()
-    text = client(workspace(tmp_path / "inputs", tmp_path / "outputs")).get("/rollup").text
-    assert "汇总" in text and "TODO" not in text  # the TODO is a template comment, not shown
 
 
 def test_unknown_page_and_missing_download_are_chinese_404(tmp_path):

@@ -37,6 +37,11 @@ def whole_row(value) -> int | str | None:
     return int(float(text)) if _WHOLE.fullmatch(text) else text
 
 
+def min_length(std: Standard) -> int:
+    """The shortest 核实说明 accepted (rules.toml ``[explanations] min_length``)."""
+    return int(std.rules.get("explanations", {}).get("min_length", 6))
+
+
 def _bare(text: str) -> str:
     """``text`` without spaces and punctuation: ``经核实，无误。`` -> ``经核实无误``."""
     return "".join(ch for ch in text if not ch.isspace() and unicodedata.category(ch)[0] not in "PZ")
@@ -67,13 +72,21 @@ def _rows(frame: pd.DataFrame) -> Iterable[tuple[Key, str, pd.Series]]:
             yield key, text, row
 
 
+def explanation_rows(frame: pd.DataFrame | None) -> dict[tuple[str, int], Key]:
+    """(file, Excel row) of every explanation with a text -> the key of the warning it names
+    (the workbench shows a finding about an explanation next to the warning it explains)."""
+    if frame is None or frame.empty:
+        return {}
+    return {(row["source_file"], int(row["source_row"])): key for key, _text, row in _rows(frame)}
+
+
 def match_explanations(frame: pd.DataFrame | None, findings: list[Finding],
                        std: Standard) -> tuple[dict[Key, str], list[Finding]]:
     """(accepted text by warning key, findings about the explanations) of the explanations ``frame``."""
     if frame is None or frame.empty:
         return {}, []
     rules = std.rules.get("explanations", {})
-    min_length = int(rules.get("min_length", 6))
+    shortest = min_length(std)
     bare = {_bare(t) for t in rules.get("bare_confirmations", ())}
     by_key = {explanation_key(f): f for f in findings}
     header = std.sheet(SHEET).header("text")
@@ -89,7 +102,7 @@ def match_explanations(frame: pd.DataFrame | None, findings: list[Finding],
             out.append(finding("explanation-for-error", **where, target=_target(key)))
         elif target.code in UNEXPLAINABLE:
             continue
-        elif (rejected := _rejection(text, min_length, bare)) is not None:
+        elif (rejected := _rejection(text, shortest, bare)) is not None:
             out.append(finding("explanation-too-short", **where, **rejected))
         elif text not in accepted.setdefault(key, []):
             accepted[key].append(text)

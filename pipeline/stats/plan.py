@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..periods import Period
-from .coverage import Coverage, Tally
+from .coverage import Coverage, Tally, compute_coverage
 from .rounds import span_overlaps
 from .selection import Frames, dated_between, stamp, to_date
 
@@ -152,6 +152,14 @@ def compute_plan(frames: Frames, coverage: Coverage) -> PlanStatus | None:
                       orgs=_planned_orgs(frames, plan, as_of), families=families, by_category=by_category,
                       unplanned=list(units.loc[~units["inspected"] & ~units["planned"], "name"]),
                       planned_in=planned_in)
+
+
+def plan_status(frames: Frames, as_of: dt.date) -> PlanStatus | None:
+    """The plan status as of any day (the workbench's 报送情况 as of today): the coverage of
+    that day, then :func:`compute_plan`; None without plan rows."""
+    if frames.plan.empty:
+        return None
+    return compute_plan(frames, compute_coverage(frames, as_of))
 
 
 def silent_groups(frames: Frames, period: Period) -> list[dict] | None:

@@ -7,7 +7,6 @@ from (render/tables*.py): the figures on the page are the workbook's figures.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from pathlib import Path
 from urllib.parse import quote
 
@@ -20,10 +19,11 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Redire
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from ..check.explain import min_length
 from ..errors import XunchaError
 from ..findings import Level
-from ..render.table_model import Pct, Table
-from . import files
+from ..render.table_model import Pct
+from . import files, views
 from .guards import Guards
 from .runs import KINDS, Busy, Workspace
 
@@ -71,6 +71,7 @@ def environment() -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["cell"] = cell
     env.filters["url"] = lambda text: quote(str(text), safe="/")
+    env.filters["fill"] = views.fill_colour
     env.tests["numeric"] = numeric
     return env
 
@@ -81,6 +82,7 @@ class Pages:
     def __init__(self, ws: Workspace):
         self.ws = ws
         self.env = environment()
+        self._subs: tuple | None = None  # (dataset, day, 报送情况) of the last overview
 
     def render(self, name: str, request: Request | None = None, status: int = 200, **context) -> HTMLResponse:
         path = request.url.path if request is not None else ""
@@ -102,8 +104,22 @@ class Pages:
 
     async def overview(self, request: Request):
         ds, problem = await run_in_threadpool(self._checked)
+        subs = await run_in_threadpool(self._submissions, ds)
         return self.render("overview.html", request, ws=self.ws, ds=ds, problem=problem,
-                           counts=_counts(ds, self.ws.std), results=self._result_folders(), next=_next_step(ds))
+                           counts=views.counts(ds, self.ws.std), submissions=subs, results=self._result_folders(),
+                           next=views.next_step(ds))
+
+    def _submissions(self, ds) -> views.Submissions | None:
+        """报送情况 as of today, computed once per check (the frames are rebuilt only after a change)."""
+        if ds is None or not ds.sources:
+            return None
+        today = self.ws.today()
+        cached = self._subs
+        if cached is not None and cached[0] is ds and cached[1] == today:
+            return cached[2]
+        subs = views.submissions(ds, self.ws.std, today)
+        self._subs = (ds, today, subs)
+        return subs
 
     def _result_folders(self) -> list[tuple[str, list[tuple[str, str]]]]:
         return [(name, [(self._rel(p), p.relative_to(self.ws.outputs / name).as_posix()) for p in paths])
@@ -142,20 +158,49 @@ class Pages:
         ds, problem = await run_in_threadpool(self._checked, request.method == "POST")
         if request.method == "POST":
             return RedirectResponse("/check", status_code=303)
-        level = request.query_params.get("level", "")
-        file = request.query_params.get("file", "")
+        return self._check_page(request, ds, problem, request.query_params)
+
+    def _check_page(self, request: Request, ds, problem: str, params, status: int = 200,
+                    failed: str = "", failed_text: str = ""):
+        """The check page; ``failed``: the anchor of a row whose explanation could not be saved."""
+        level, file = str(params.get("level", "")), str(params.get("file", ""))
+        state = str(params.get("status", ""))
         findings = ds.findings if ds is not None else []
         shown = [f for f in findings if (not level or f.level.value == level) and (not file or f.file == file)]
-        return self.render("check.html", request, ws=self.ws, ds=ds, problem=problem, findings=shown,
+        rows = [r for r in views.check_rows(ds, shown) if not state or r.status == state] if ds is not None else []
+        if failed_text and not any(r.anchor == failed and not r.f.is_error for r in rows):
+            problem = problem or failed_text  # the row is not shown (an error, or gone): say it on top
+        return self.render("check.html", request, status=status, ws=self.ws, ds=ds, problem=problem, rows=rows,
                            all_count=len(findings), levels=LEVELS, level=level, file=file,
+                           statuses=views.STATUSES, status_=state, min_length=min_length(self.ws.std),
                            files_with_findings=sorted({f.file for f in findings if f.file}),
-                           report=self._rel(self.ws.check_report))
+                           report=self._rel(self.ws.check_report), failed=failed, failed_text=failed_text)
+
+    async def explain(self, request: Request):
+        """Save the 核实说明 of one warning (核实说明（工作台）.xlsx in the inputs), recheck, show its row."""
+        form = await request.form()
+        key = views.key_of(form)
+        text, by = str(form.get("text") or "").strip(), str(form.get("by") or "").strip()
+        # back to the same filters, the 状态 filter dropped: the row shows its new state
+        params = {"level": str(form.get("level") or ""), "file": str(form.get("file_filter") or "")}
+        query = "&".join(f"{k}={quote(v)}" for k, v in params.items() if v)
+        if not text:
+            ds, _ = await run_in_threadpool(self._checked)
+            return self._check_page(request, ds, "", params, 400, views.anchor(key),
+                                    "没有填写核实说明：请在框中写明核实了什么、结论是什么，再点“保存说明”。")
+        try:
+            await run_in_threadpool(self.ws.explain, key, text, by)
+        except (Busy, XunchaError) as exc:
+            ds, _ = await run_in_threadpool(self._checked)
+            return self._check_page(request, ds, "", params, 409 if isinstance(exc, Busy) else 400,
+                                    views.anchor(key), getattr(exc, "message", str(exc)))
+        return RedirectResponse(f"/check{'?' + query if query else ''}#{views.anchor(key)}", status_code=303)
 
     async def run_page(self, request: Request):
         last = self.ws.run  # the form shows the last run's choice again
         return self.render("run.html", request, ws=self.ws, run=last, kinds=KINDS, problem="",
                            kind=last.kind if last else "annual", period=last.period_text if last else "",
-                           view=_results(self.ws))
+                           view=views.results(last, self.ws.outputs))
 
     async def start_run(self, request: Request):
         form = await request.form()
@@ -165,7 +210,7 @@ class Pages:
         except (Busy, XunchaError) as exc:
             return self.render("run.html", request, status=409 if isinstance(exc, Busy) else 400, ws=self.ws,
                                run=self.ws.run, kinds=KINDS, problem=getattr(exc, "message", str(exc)),
-                               kind=kind, period=period, view=_results(self.ws))
+                               kind=kind, period=period, view=views.results(self.ws.run, self.ws.outputs))
         return RedirectResponse("/run", status_code=303)
 
     async def status(self, request: Request):
@@ -187,8 +232,44 @@ class Pages:
                            problem=problem)
 
     async def rollup(self, request: Request):
-        # TODO(lead): the city's page of rollup.md (packages found, the roll-up) replaces this stub.
-        return self.render("rollup.html", request, ws=self.ws)
+        """The city's page: the packages under a folder (default: the inputs) and the last roll-up."""
+        last = self.ws.rollup
+        folder_text = request.query_params.get("folder", "")
+        if not folder_text and last is not None and last.folder != self.ws.inputs:
+            folder_text = str(last.folder)
+        return await self._rollup_page(request, folder_text, last.period_text if last else "")
+
+    async def _rollup_page(self, request: Request, folder_text: str, period: str, status: int = 200,
+                           problem: str = ""):
+        folder = self.ws.rollup_folder(folder_text)
+        try:
+            city = await run_in_threadpool(self.ws.packages, folder)
+            found, skipped, rosters = views.packages(city), city.skipped, city.rosters
+        except XunchaError as exc:
+            found, skipped, rosters, problem = [], [], [], problem or exc.message
+        last = self.ws.rollup
+        result = last.result if last is not None else None
+        return self.render("rollup.html", request, status=status, ws=self.ws, folder=folder,
+                           folder_text=folder_text, period=period, packages=found, skipped=skipped,
+                           rosters=rosters, problem=problem, last=last,
+                           findings=result.dataset.findings if result is not None else [],
+                           tables=views.rollup_tables(result, self.ws.std),
+                           files=[(self._rel(p), p.name) for p in (result.written if result else [])
+                                  if p.is_file()])
+
+    async def start_rollup(self, request: Request):
+        form = await request.form()
+        period, folder_text = str(form.get("period", "")), str(form.get("folder", ""))
+        folder = self.ws.rollup_folder(folder_text)
+        try:
+            if not folder.is_dir():
+                raise XunchaError(f"找不到文件夹“{folder}”。请填写存放各县区上报包的文件夹。")
+            await run_in_threadpool(self.ws.start_rollup, period, folder)
+        except (Busy, XunchaError) as exc:
+            return await self._rollup_page(request, folder_text, period, 409 if isinstance(exc, Busy) else 400,
+                                           getattr(exc, "message", str(exc)))
+        query = f"?folder={quote(folder_text)}" if folder_text.strip() else ""
+        return RedirectResponse(f"/rollup{query}#rollup-result", status_code=303)
 
     async def download(self, request: Request):
         path = files.download_path(self.ws.outputs, request.path_params["path"])
@@ -205,49 +286,6 @@ class Pages:
         return HTMLResponse(self.refusal(404, "missing"), status_code=exc.status_code)
 
 
-def _counts(ds, std) -> dict | None:
-    """The overview's figures of the current check."""
-    if ds is None:
-        return None
-    kinds = Counter(s.kind for s in ds.sources)
-    by_kind = [(wb.name, kinds[wb.id]) for wb in std.workbooks if kinds[wb.id]]
-    rounds = {(term, rnd) for s in ds.sources for term, rnd, _group in s.submissions}
-    return {"workbooks": len(ds.sources), "by_kind": by_kind, "rounds": len(rounds), "errors": len(ds.errors),
-            "warnings": len(ds.warnings), "skipped": len(ds.skipped),
-            # TODO(lead): explained / unexplained warnings (office-loop.md §2) and 报送情况 (§1) when merged
-            "explained": None}
-
-
-def _next_step(ds) -> str:
-    """What the office should do next, in one sentence."""
-    if ds is None:
-        return ""
-    if not ds.sources:
-        return "empty"
-    if ds.errors:
-        return "errors"
-    return "run"
-
-
-def _results(ws: Workspace) -> dict | None:
-    """What the results part of the 统计 page shows: the tables, charts and files of the last run."""
-    run = ws.run
-    if run is None or run.status != "done" or run.result is None:
-        return None
-    from ..render.tables import overview
-    from ..render.tables_coverage import coverage
-
-    result = run.result
-    written = [result.check_report, *result.written]
-    charts = [p for p in written if p.suffix == ".png"]
-    tables: list[Table] = [overview(result.report), coverage(result.report)]
-    # TODO(lead): 全覆盖预计 (projection, office-loop.md §1) and the 整改台账 lights (§3) when merged
-    return {"label": result.report.period.label, "tables": tables,
-            "charts": [files.relative_url(ws.outputs, p) for p in charts],
-            "files": [(files.relative_url(ws.outputs, p), p.name) for p in written if p.is_file()],
-            "folder": result.out_dir}
-
-
 def create_app(ws: Workspace, port: int, token: str):
     """The workbench as an ASGI application, every request behind the guards."""
     pages = Pages(ws)
@@ -256,11 +294,13 @@ def create_app(ws: Workspace, port: int, token: str):
         Route("/upload", pages.upload_form, methods=["GET"]),
         Route("/upload", pages.upload, methods=["POST"]),
         Route("/check", pages.check, methods=["GET", "POST"]),
+        Route("/check/explain", pages.explain, methods=["POST"]),
         Route("/run", pages.run_page, methods=["GET"]),
         Route("/run", pages.start_run, methods=["POST"]),
         Route("/run/status", pages.status),
         Route("/templates", pages.templates, methods=["GET", "POST"]),
-        Route("/rollup", pages.rollup),
+        Route("/rollup", pages.rollup, methods=["GET"]),
+        Route("/rollup", pages.start_rollup, methods=["POST"]),
         Route("/download/{path:path}", pages.download),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .. import app
 from ..errors import XunchaError
+from ..explanations import Key, explanation_key
 from ..model import Dataset
 from ..read.cache import ReadCache
 from ..read.discover import discover
@@ -27,6 +28,9 @@ TEMPLATES_FOLDER = "templates"  # under the outputs folder, as `xuncha template`
 KINDS = {"annual": "年度统计", "monthly": "月度统计", "export": "上报包"}  # export: a year or a month
 LOCK_WAIT_SECONDS = 120  # a check or an upload in progress is waited for, a run is not
 BUSY = "正在进行统计，请等它完成后再操作（本页会自动更新）。"
+
+
+GONE = ("这条警告在最新的校验中已经没有了（工作簿可能已经改正）。请看下面的最新校验结果。")
 
 
 class Busy(Exception):
@@ -53,6 +57,18 @@ class RunState:
 
 
 @dataclass
+class RollupState:
+    """The last roll-up run from the 汇总 page."""
+
+    period_text: str
+    folder: Path
+    result: app.RollupRun | None = None
+    lines: list[str] = field(default_factory=list)
+    message: str = ""  # why it could not run (Chinese)
+    finished_at: dt.datetime = field(default_factory=dt.datetime.now)
+
+
+@dataclass
 class Upload:
     """What happened to one uploaded file."""
 
@@ -72,6 +88,7 @@ class Workspace:
         self.check_report: Path | None = None
         self.check_problem = ""  # why the last check could not write its report (file open in Excel…)
         self.run: RunState | None = None  # the current or last run
+        self.rollup: RollupState | None = None  # the last roll-up
         self._fingerprint: tuple | None = None
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
@@ -158,6 +175,31 @@ class Workspace:
         finally:
             self._lock.release()
 
+    def today(self) -> dt.date:
+        """The day 报送情况 is counted to (tests fix it)."""
+        return dt.date.today()
+
+    # ------------------------------------------------------------------ explanations
+
+    def explain(self, key: Key, text: str, by: str = "") -> Path:
+        """Write the 核实说明 of the current warning ``key`` into the workbench's explanations
+        workbook in the inputs folder (pipeline.authoring.explanation_form), then recheck.
+
+        XunchaError when no current finding has that key, or it is not an explainable warning.
+        """
+        from ..authoring.explanation_form import add_explanation
+
+        self._hold()
+        try:
+            target = next((f for f in self._check().findings if explanation_key(f) == key), None)
+            if target is None:
+                raise XunchaError(GONE)
+            path = add_explanation(self.inputs, target, text, by, std=self.std, today=self.today())
+            self._check(force=True)
+            return path
+        finally:
+            self._lock.release()
+
     # ------------------------------------------------------------------ runs
 
     def start_run(self, kind: str, period_text: str) -> RunState:
@@ -208,6 +250,39 @@ class Workspace:
         thread = self._thread
         if thread is not None:
             thread.join(timeout)
+
+    # ------------------------------------------------------------------ the city's roll-up
+
+    def rollup_folder(self, text: str = "") -> Path:
+        """The folder the 汇总 page reads packages from: ``text`` when given, else the inputs folder."""
+        return Path(text.strip()).expanduser() if text.strip() else self.inputs
+
+    def packages(self, folder: Path):
+        """The packages (and rosters, skipped files) under ``folder``, as the roll-up reads them."""
+        from ..rollup.load import load_city
+
+        if not folder.is_dir():
+            raise XunchaError(f"找不到文件夹“{folder}”。请填写存放各县区上报包的文件夹。")
+        return load_city(folder, self.std, exclude=(self.outputs,))
+
+    def start_rollup(self, period_text: str, folder: Path) -> RollupState:
+        """Roll up the packages under ``folder`` (the function of `xuncha rollup`), under the one lock.
+
+        A malformed period raises the command's UsageError; a roll-up with errors is kept with its
+        findings (and only the check report written), as the command does.
+        """
+        period = app.rollup_period(period_text)
+        self._hold()
+        state = RollupState(period_text.strip(), folder)
+        try:
+            state.result = app.run_rollup(period, folder, self.outputs, self.std, state.lines.append)
+        except XunchaError as exc:
+            state.message = exc.message
+        finally:
+            state.finished_at = dt.datetime.now()
+            self._lock.release()
+        self.rollup = state
+        return state
 
     # ------------------------------------------------------------------ templates
 
