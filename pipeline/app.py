@@ -148,9 +148,9 @@ def load_inputs(inputs: Path, outputs: Path, std: Standard, progress: bool = Fal
 
 
 def _summarise(ds: Dataset, report: Path | None, say: Say, skipped_what: str = "非填报工作簿或临时文件",
-               skipped_shown: int = FIRST_FINDINGS_SHOWN) -> None:
+               skipped_shown: int = FIRST_FINDINGS_SHOWN, read_what: str = "工作簿") -> None:
     n_files = len(ds.sources)
-    say(f"读取工作簿 {n_files} 份；{ds.counts.line()}。")
+    say(f"读取{read_what} {n_files} 份；{ds.counts.line()}。")
     if ds.skipped:
         say(f"跳过 {len(ds.skipped)} 个文件（{skipped_what}）：")
         for item in ds.skipped[:skipped_shown]:
@@ -358,11 +358,11 @@ def run_rollup(period, inputs: Path, outputs: Path, std: Standard, say: Say,
     city, ds = check_rollup(inputs, std, period, exclude=own)
     if ds.errors:
         report = _write_check_report(ds, std, outputs / CHECK_REPORT_NAME)
-        _summarise(ds, report, say, ROLLUP_SKIPPED, ROLLUP_SKIPPED_SHOWN)
+        _summarise(ds, report, say, ROLLUP_SKIPPED, ROLLUP_SKIPPED_SHOWN, "上报包")
         return RollupRun(city, ds, None, None, [report])
     out_dir, rollup, written = write_rollup(city, std, period, outputs, today or dt.date.today())
     written.append(_write_check_report(ds, std, out_dir / CHECK_REPORT_NAME))
-    _summarise(ds, written[-1], say, ROLLUP_SKIPPED, ROLLUP_SKIPPED_SHOWN)
+    _summarise(ds, written[-1], say, ROLLUP_SKIPPED, ROLLUP_SKIPPED_SHOWN, "上报包")
     if rollup.missing_counties:
         say(f"注意：县区名单中有 {len(rollup.missing_counties)} 个县区未上报：" + "、".join(rollup.missing_counties))
     say(f"{period.label}汇总完成（{len(rollup.counties)} 个县区），共写出 {len(written)} 个文件，位于：{out_dir}")

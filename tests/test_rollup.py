@@ -81,7 +81,7 @@ def test_two_counties_roll_up(two, tmp_path, capsys):
     assert m["missing_counties"] is None  # no roster
     assert "year_to_date" not in m
     stdout = capsys.readouterr().out
-    assert "读取工作簿 2 份；错误 0 处，警告 0 处（已说明 0 处，未说明 0 处）。" in stdout
+    assert "读取上报包 2 份；错误 0 处，警告 0 处（已说明 0 处，未说明 0 处）。" in stdout
     assert f"2020年度汇总完成（2 个县区），共写出 3 个文件，位于：{folder}" in stdout
 
 
@@ -292,4 +292,4 @@ def test_missing_inputs_folder(tmp_path, capsys):
 def test_outputs_inside_inputs_are_not_read_again(two, capsys):
     assert _run(two, two / "outputs") == 0
     assert _run(two, two / "outputs") == 0  # the first run's workbook and check report are not packages
-    assert "读取工作簿 2 份；错误 0 处，警告 0 处（已说明 0 处，未说明 0 处）。" in capsys.readouterr().out
+    assert "读取上报包 2 份；错误 0 处，警告 0 处（已说明 0 处，未说明 0 处）。" in capsys.readouterr().out
