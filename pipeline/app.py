@@ -247,6 +247,10 @@ def run_period(period, ds: Dataset, std: Standard, outputs: Path, say: Say, skip
     check_job = Background(_write_check_report, ds, std, out_dir / CHECK_REPORT_NAME, parallel=parallel)
     with waiting(check_job), stage("build_report"):
         report = _build_report(ds, std, period)
+    if charts is not None and charts.proc is not None:  # a small run: the report is sent pickled
+        from .render.charts import write_charts
+
+        charts.submit(write_charts, report, out_dir / "charts")  # drawn while the rest is written
     with stage("write_check_report (waited for)"):
         report_path = check_job.result()
     _summarise(ds, report_path, say)
@@ -278,16 +282,14 @@ def _render(report, out_dir: Path, say: Say, parallel: bool, charts=None) -> lis
     """Write every output. With many workbooks (``parallel``) the leadership workbook, its
     companion and the charts are written by child processes while this one writes the
     metrics and the documents: both cores render at once. ``charts``: a ``jobs.Prepared``
-    child (small runs) that draws the charts instead, already warmed up."""
+    child (small runs) already drawing the charts (see ``run_period``)."""
     from .jobs import Background, collect, waiting
     from .render.charts import write_charts
     from .render.metrics import write_metrics
     from .render.summary import write_documents
     from .render.workbook import plan_workbooks, write_companion, write_main_workbook
 
-    if charts is not None and charts.proc is not None:  # the report is small: sent pickled
-        charts = charts.submit(write_charts, report, out_dir / "charts")
-    else:
+    if charts is None or charts.proc is None:
         charts = Background(write_charts, report, out_dir / "charts", parallel=parallel)  # beside the plan
     with waiting(charts), stage("plan_workbooks"):
         main, moved = plan_workbooks(report)

@@ -154,11 +154,11 @@ class Prepared(Background):
         return self
 
     def close(self) -> None:
-        """Release the child if it got no job (it exits at once); wait for it."""
+        """Release the child if it got no job (it exits at once); wait for it in any case."""
         if self._jobs is not None:
             self._jobs.close()  # the child sees EOF: no job
             self._jobs = None
-            self.wait()
+        self.wait()
 
 
 @contextlib.contextmanager
