@@ -14,6 +14,18 @@ It prints medians, the ratios (c)/(a) and (b)/(c), and the peak resident memory 
     python -m bench.bench --sizes 100 1000 5000 10000 --repeat 3
     python -m bench.bench --sizes 20 --repeat 1          # the CI smoke run
 
+Cold start on the sample county (issue 13, target 1), ``--cold``: alternating, each in a
+fresh process, ``python -c "import pandas"`` (the yardstick), ``run.py annual --year 2020``
+and ``run.py validate`` on ``inputs/``; ``--baseline DIR`` adds the same two commands run
+from another copy of the code (e.g. ``git archive int | tar -x -C DIR``) in the same rounds.
+
+    python -m bench.bench --cold --repeat 7 [--baseline /tmp/base]
+
+Checking at scale (target 3), ``--validate-only``: alternating the floor (a) and
+``run.py validate`` (and the baseline's), with the peak memory of the validate runs.
+
+    python -m bench.bench --validate-only --sizes 5000 --repeat 3 [--baseline /tmp/base]
+
 ``--timings`` also prints the per-stage seconds of the last (c) run (XUNCHA_TIMINGS=1
 makes pipeline/app.py write them to stderr). Every generated data set is checked to
 validate clean (no finding) on first use, so (c) measures a normal, error-free run.
@@ -90,12 +102,12 @@ def _tree_memory_kb(pid: int, pss: bool = True):
     return (rss, total_pss) if pss else rss
 
 
-def timed(cmd: list[str], env: dict | None = None) -> tuple[float, tuple[int, int], str]:
+def timed(cmd: list[str], env: dict | None = None, cwd: Path = ROOT) -> tuple[float, tuple[int, int], str]:
     """Run ``cmd``; return (wall seconds, (peak tree RSS, peak tree PSS) in KiB, stderr).
     Fails loudly on error."""
     start = time.perf_counter()
     with tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err,
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err,
                                 env={**os.environ, **(env or {})})
         peak, k = (0, 0), 0
         while proc.poll() is None:
@@ -164,6 +176,67 @@ def run_scale(n: int, repeat: int, naive_limit: int, work: Path = WORK) -> dict:
             "all": {k: [round(x, 2) for x in v] for k, v in times.items()}}
 
 
+def _tree_env(tree: Path) -> dict:
+    """Environment that makes ``run.py`` of ``tree`` use that tree's ``pipeline``."""
+    return {"PYTHONPATH": str(tree)}
+
+
+def _versions(baseline: Path | None) -> dict[str, Path]:
+    """The code trees measured side by side: this one ("new") and optionally a baseline ("old")."""
+    return {"new": ROOT, **({"old": Path(baseline).resolve()} if baseline else {})}
+
+
+def _summary(times: dict[str, list[float]], yardstick: str) -> list[str]:
+    """Markdown rows: median, ratio of medians to ``yardstick``, and every run."""
+    med = {k: statistics.median(v) for k, v in times.items()}
+    return [f"| {k} | {med[k]:.2f} | {med[k] / med[yardstick]:.2f} | {' '.join(f'{x:.2f}' for x in v)} |"
+            for k, v in times.items()]
+
+
+def run_cold(repeat: int, baseline: Path | None, timings: bool = False) -> list[str]:
+    """Target 1: ``import pandas``, annual and validate on the sample county, alternating."""
+    trees = _versions(baseline)
+    times: dict[str, list[float]] = {"import pandas": []}
+    stages: dict[str, str] = {}
+    for _ in range(repeat):
+        times["import pandas"].append(timed([sys.executable, "-c", "import pandas"])[0])
+        for name, tree in trees.items():
+            inputs = tree / "inputs"
+            for command in (["annual", "--year", "2020"], ["validate"]):
+                key = f"{command[0]} ({name})"
+                with tempfile.TemporaryDirectory() as out:
+                    t, _, err = timed([sys.executable, "run.py", *command, "--inputs", str(inputs),
+                                       "--outputs", out], env={**_tree_env(tree), "XUNCHA_TIMINGS": "1"},
+                                      cwd=tree)
+                times.setdefault(key, []).append(t)
+                stages[key] = "\n".join(line for line in err.splitlines() if line.startswith("[timing]"))
+    rows = ["| command | median s | × import pandas | runs |", "|---|---:|---:|---|", *_summary(times, "import pandas")]
+    if timings:
+        rows += [f"<!-- {k}:\n{v} -->" for k, v in stages.items()]
+    return rows
+
+
+def run_validate(n: int, repeat: int, baseline: Path | None, work: Path = WORK) -> list[str]:
+    """Target 3: ``validate`` over ``n`` round workbooks against the floor, alternating."""
+    inputs = dataset(n, work)
+    trees = _versions(baseline)
+    times: dict[str, list[float]] = {"floor": []}
+    peaks: dict[str, tuple[int, int]] = {}
+    for _ in range(repeat):
+        times["floor"].append(timed([sys.executable, "-c", FLOOR, str(inputs)])[0])
+        for name, tree in trees.items():
+            key = f"validate ({name})"
+            with tempfile.TemporaryDirectory() as out:
+                t, peak, _ = timed([sys.executable, "run.py", "validate", "--inputs", str(inputs),
+                                    "--outputs", out], env=_tree_env(tree), cwd=tree)
+            times.setdefault(key, []).append(t)
+            old = peaks.get(key, (0, 0))
+            peaks[key] = (max(old[0], peak[0]), max(old[1], peak[1]))
+    rows = [f"| {n:,} workbooks | median s | × floor | runs |", "|---|---:|---:|---|", *_summary(times, "floor")]
+    rows += [f"peak memory of {k}: RSS {v[0] / 1024:.0f} MB, PSS {v[1] / 1024:.0f} MB" for k, v in peaks.items()]
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line of the benchmark."""
     parser = argparse.ArgumentParser(description="xuncha benchmark (see docs/performance.md)")
@@ -175,8 +248,22 @@ def main(argv: list[str] | None = None) -> int:
                         help="folder for the generated inputs (cached between runs)")
     parser.add_argument("--timings", action="store_true",
                         help="also print every run's seconds and the stages of the last (c) run")
+    parser.add_argument("--cold", action="store_true",
+                        help="target 1: import pandas / annual / validate on the sample county (inputs/)")
+    parser.add_argument("--validate-only", action="store_true",
+                        help="target 3: validate against the floor at each of --sizes")
+    parser.add_argument("--baseline", type=Path, default=None,
+                        help="another copy of the code, measured in the same rounds (with --cold, --validate-only)")
     args = parser.parse_args(argv)
-    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
+          f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if args.cold or args.validate_only:
+        rows = run_cold(args.repeat, args.baseline, args.timings) if args.cold else []
+        for n in args.sizes if args.validate_only else []:
+            rows += run_validate(n, args.repeat, args.baseline, args.work)
+        print("\n".join(rows))
+        print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        return 0
     print("| workbooks | (a) floor s | (b) naive s | (c) xuncha s | (c)/(a) | (b)/(c) | peak MB (c) "
           "| peak PSS MB (c) |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|")

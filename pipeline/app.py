@@ -221,8 +221,13 @@ def period_of(kind: str, text: str):
 def _period(args, say: Say) -> int:
     period = period_of(args.command, args.year if args.command == "annual" else args.month)
     std = _standard(args)
-    ds = _load(args, std)
-    run_period(period, ds, std, Path(args.outputs), say, skip_invalid=args.skip_invalid)
+    from .jobs import prepared
+    from .render.charts import warm_up
+
+    # A small run: a child warms matplotlib up on the other core while this one reads and checks.
+    with prepared(warm_up, parallel=_few_workbooks(Path(args.inputs), Path(args.outputs))) as charts:
+        ds = _load(args, std)
+        run_period(period, ds, std, Path(args.outputs), say, skip_invalid=args.skip_invalid, charts=charts)
     return EXIT_OK
 
 
@@ -238,7 +243,20 @@ def _export(args, say: Say) -> int:
     return EXIT_OK
 
 
-def run_period(period, ds: Dataset, std: Standard, outputs: Path, say: Say, skip_invalid: bool = False) -> PeriodRun:
+def _few_workbooks(inputs: Path, outputs: Path) -> bool:
+    """Fewer than PARALLEL_RENDER_FILES workbooks under ``inputs`` (a quick count of the .xlsx
+    names, outside ``outputs``; only decides where the charts are drawn, never what is read)."""
+    n, skip = 0, os.path.abspath(outputs)
+    for folder, dirs, names in os.walk(inputs):
+        dirs[:] = [d for d in dirs if os.path.abspath(os.path.join(folder, d)) != skip]
+        n += sum(name.lower().endswith(".xlsx") for name in names)
+        if n >= PARALLEL_RENDER_FILES:
+            return False
+    return True
+
+
+def run_period(period, ds: Dataset, std: Standard, outputs: Path, say: Say, skip_invalid: bool = False,
+               charts=None) -> PeriodRun:
     """The statistics of ``period`` over ``ds``, written under ``outputs/<period folder>/``.
 
     With errors in ``ds`` (and not ``skip_invalid``) only the check report is written, at
@@ -261,6 +279,10 @@ def run_period(period, ds: Dataset, std: Standard, outputs: Path, say: Say, skip
     check_job = Background(_write_check_report, ds, std, out_dir / CHECK_REPORT_NAME, parallel=parallel)
     with waiting(check_job), stage("build_report"):
         report = _build_report(ds, std, period)
+    if charts is not None and charts.proc is not None:  # a small run: the report is sent pickled
+        from .render.charts import write_charts
+
+        charts.submit(write_charts, report, out_dir / "charts")  # drawn while the rest is written
     with stage("write_check_report (waited for)"):
         report_path = check_job.result()
     _summarise(ds, report_path, say)
@@ -268,7 +290,7 @@ def run_period(period, ds: Dataset, std: Standard, outputs: Path, say: Say, skip
         say(f"注意：以下 {len(ds.excluded)} 份工作簿有错误，未计入统计：")
         for name in ds.excluded:
             say(f"  {name}")
-    written = _render(report, out_dir, say, parallel)
+    written = _render(report, out_dir, say, parallel, charts)
     say(f"{period.label}统计完成，共写出 {len(written)} 个文件，位于：{out_dir}")
     return PeriodRun(report, out_dir, report_path, written, ds)
 
@@ -288,17 +310,19 @@ def _build_report(ds: Dataset, std: Standard, period, today: dt.date | None = No
         return build_report(ds, std, period, today, frames=frames, round_summaries=summaries.result)
 
 
-def _render(report, out_dir: Path, say: Say, parallel: bool) -> list[Path]:
+def _render(report, out_dir: Path, say: Say, parallel: bool, charts=None) -> list[Path]:
     """Write every output. With many workbooks (``parallel``) the leadership workbook, its
     companion and the charts are written by child processes while this one writes the
-    metrics and the documents: both cores render at once."""
+    metrics and the documents: both cores render at once. ``charts``: a ``jobs.Prepared``
+    child (small runs) already drawing the charts (see ``run_period``)."""
     from .jobs import Background, collect, waiting
     from .render.charts import write_charts
     from .render.metrics import write_metrics
     from .render.summary import write_documents
     from .render.workbook import plan_workbooks, write_companion, write_main_workbook
 
-    charts = Background(write_charts, report, out_dir / "charts", parallel=parallel)  # beside the plan
+    if charts is None or charts.proc is None:
+        charts = Background(write_charts, report, out_dir / "charts", parallel=parallel)  # beside the plan
     with waiting(charts), stage("plan_workbooks"):
         main, moved = plan_workbooks(report)
     jobs = [Background(write_companion, report, moved, out_dir, parallel=parallel and bool(moved)),

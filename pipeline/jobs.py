@@ -103,6 +103,77 @@ class Background:
         self.wait()
 
 
+def _prepared_child(conn, jobs, parent_end, warm_up: Callable) -> None:
+    """Body of a prepared child: ``warm_up()``, then run the one job sent (or none)."""
+    parent_end.close()  # the copy forked with us: else closing the parent's end never reads as EOF here
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop_requested)
+    try:
+        with contextlib.suppress(Exception):  # the job itself will meet (and report) the same problem
+            warm_up()
+        job = jobs.recv()
+    except (EOFError, KeyboardInterrupt):  # no job; or stopped (``stop``) before any: nothing to clean up
+        job = None
+    finally:
+        jobs.close()
+    if job is None:
+        conn.close()
+        return
+    fn, args = job
+    _child(conn, fn, args)
+
+
+class Prepared(Background):
+    """A child forked *now* that runs ``warm_up()`` (imports, fonts) at once, beside what this
+    process does meanwhile, then waits for one job: ``submit(fn, *args)`` sends ``fn`` and its
+    arguments (pickled: for small data only) and ``result()`` collects as for ``Background``.
+    Without ``fork`` (or ``parallel=False``) ``submit`` just keeps the job for ``result()``
+    to run in-process. ``close()`` releases a child that got no job (always call it: use
+    ``prepared``)."""
+
+    def __init__(self, warm_up: Callable, parallel: bool = True):
+        self.fn, self.args = None, ()
+        self.proc = self.conn = self._jobs = None
+        if parallel and can_fork():
+            ctx = multiprocessing.get_context("fork")
+            self.conn, send = ctx.Pipe(duplex=False)
+            receive, self._jobs = ctx.Pipe(duplex=False)
+            self.proc = ctx.Process(target=_prepared_child, args=(send, receive, self._jobs, warm_up),
+                                    daemon=True)
+            self.proc.start()
+            send.close()
+            receive.close()
+
+    def submit(self, fn: Callable, *args) -> Prepared:
+        """Start ``fn(*args)`` in the prepared child (or keep it for ``result()``)."""
+        self.fn, self.args = fn, args
+        if self._jobs is not None:
+            self._jobs.send((fn, args))
+            self._jobs.close()
+            self._jobs = None
+        return self
+
+    def close(self) -> None:
+        """Release the child if it got no job (it exits at once); wait for it in any case."""
+        if self._jobs is not None:
+            self._jobs.close()  # the child sees EOF: no job
+            self._jobs = None
+        self.wait()
+
+
+@contextlib.contextmanager
+def prepared(warm_up: Callable, parallel: bool = True):
+    """A ``Prepared`` child for the block; released (and waited for) however the block ends."""
+    job = Prepared(warm_up, parallel=parallel)
+    try:
+        yield job
+    except KeyboardInterrupt:
+        job.stop()
+        raise
+    finally:
+        job.close()
+
+
 @contextlib.contextmanager
 def waiting(*jobs: Background):
     """On an exception inside the block, wait for ``jobs`` before it propagates."""

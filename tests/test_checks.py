@@ -322,3 +322,15 @@ def test_every_finding_code_is_documented():
     assert quoted | kinds <= set(CATALOGUE)
     assert set(CATALOGUE) == quoted | kinds | generic
     assert {p.code for p in PLANTS} <= set(CATALOGUE)
+
+
+def test_two_blank_cells_of_one_row_are_both_reported(tmp_path):
+    # 问题清单 data row 1 (Excel row 3): 问题类别 and 整改状态 both emptied -> two findings, one per cell
+    # (the pandera version listed only the first blank of a row)
+    spec = wb.county_spec()
+    spec["round"]["problems"][1]["status"] = None
+    spec["round"]["problems"][1]["category"] = None
+    ds = _load(tmp_path, spec)
+    sheet = STD.sheet("problems")
+    assert sorted((f.code, f.row, f.column) for f in ds.findings) == sorted([
+        ("required-blank", 3, sheet.header("category")), ("required-blank", 3, sheet.header("status"))])

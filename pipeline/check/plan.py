@@ -1,7 +1,7 @@
 """Checks of the round plan (巡察计划, an optional sheet of the registry), office-loop spec §1.
 
 The row checks (blanks, 巡察类型, 轮次 >= 1, 计划结束日期 not before 计划进驻日期) are
-pandera's, in ``rows``; here are the ones that look at other sheets: the 届次 is a
+the row rules', in ``rows``; here are the ones that look at other sheets: the 届次 is a
 registry term, the organisation a registry unit (closest names suggested, as
 everywhere), one row per (届次, 轮次, 被巡察党组织), and the warning for a round
 workbook from a group that the plan lacks for a (届次, 轮次) it covers. Without

@@ -3,7 +3,7 @@
 ``read.load`` converts the cells per chunk of files (in worker processes when
 there are many; unparseable cells are reported once, by ``read.normalize``),
 gives blank 巡察组 cells their file's only group and each round row its
-届次/轮次, then calls ``check`` once on the combined frames: pandera checks every
+届次/轮次, then calls ``check`` once on the combined frames: the row rules check every
 sheet (``rows``), then the cross-sheet and cross-workbook checks (``cross``, ``plan``) and
 the 核实性 checks (``plausible``); none changes a frame. ``complete`` makes the frames the
 statistics read.

@@ -79,16 +79,6 @@ def _load_chunk(jobs: list[Job], std: Standard, on_file=None, cache: ReadCache |
                  _sources(reads, frames))
 
 
-def _prepare_checks(std: Standard) -> None:
-    """Import the checks (pandera) and let pandera register its backends, which imports
-    hypothesis: ≈ 0.5 s done while the pool reads, instead of after it."""
-    from ..check.rows import schemas
-
-    schema = next(iter(schemas(std).values()))
-    with contextlib.suppress(Exception):  # an empty frame fails; only the warm-up matters
-        schema.validate(pd.DataFrame(), lazy=True)
-
-
 def _load_parts(jobs: list[Job], std: Standard, progress: bool, cache: ReadCache | None = None) -> list[_Part]:
     """Chunks of files loaded in order: a process pool for many files, else in-process
     (always with a ``cache``, which lives in this process)."""
@@ -105,8 +95,7 @@ def _load_parts(jobs: list[Job], std: Standard, progress: bool, cache: ReadCache
         chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
         parts = []
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = pool.map(partial(_load_chunk, std=std), chunks)  # workers forked now, without pandera
-            _prepare_checks(std)
+            results = pool.map(partial(_load_chunk, std=std), chunks)
             for chunk, part in zip(chunks, results):
                 parts.append(part)
                 if bar is not None:
@@ -172,7 +161,7 @@ def load_dataset(inputs: Path, std: Standard, progress: bool = False, exclude: t
     inherit_group(part.frames, part.blanks)
     attach_rounds(part.frames)
     from ..check.explain import match_explanations
-    from ..check.validate import check  # pandera: imported after the pool has forked its workers
+    from ..check.validate import check
 
     found, tables = check(part.frames, part.blanks, part.findings, part.reads, std)
     findings += part.findings + found

@@ -117,6 +117,30 @@ CHARTS = {"问题分类.png": problems_chart, "全覆盖进度.png": coverage_ch
           "月度趋势.png": trend_chart}
 
 
+def warm_up() -> None:
+    """Do beforehand what the first chart of a process pays for (about 1 s on a small run):
+    import matplotlib, choose the Chinese font, and draw a small figure with Chinese text
+    into memory (loads the font file and matplotlib's lazily built classes). Nothing is
+    written. Used by a child process forked at the start of a run (pipeline/jobs.py)."""
+    import io
+
+    import matplotlib
+
+    with matplotlib.rc_context(cjk_rc()):
+        fig = _figure(2, 1)
+        ax = fig.add_subplot()
+        bars = ax.barh([0, 1], [1, 2], label="巡察")
+        ax.bar_label(bars)
+        ax.twinx().plot([0, 1], [1, 0], marker="o")
+        _whole_numbers(ax.xaxis)
+        ax.set_title("巡察")
+        fig.legend(loc="outside lower center", ncols=2)
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        FigureCanvasAgg(fig)
+        fig.savefig(io.BytesIO(), format="png", dpi=20, bbox_inches="tight")
+
+
 def write_charts(report: Report, charts_dir: Path) -> list[Path]:
     """Draw every chart into ``charts_dir``; return the paths written."""
     import matplotlib
