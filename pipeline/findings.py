@@ -155,13 +155,13 @@ _ENTRIES = (
           "a date before 1950 or after 2099"),
     Entry("year-invalid", ERROR, "“{value}”不是有效的年份。请填写四位数年份，如 2020。",
           "a year that is not a four-digit year"),
-    # ------------------------------------------------ rows (check/rows, pandera)
+    # ------------------------------------------------ rows (check/rows)
     Entry("required-blank", ERROR, "“{column}”不能为空。请填写：{help}。", "a required cell is blank"),
     Entry("enum-invalid", ERROR, "“{value}”不是“{column}”的可选值。请从下拉列表中选择：{choices}。",
           "a value not in its enumeration"),
     Entry("value-too-small", ERROR, "“{column}”应为大于等于 {minimum} 的整数。", "轮次 below 1"),
     Entry("value-invalid", ERROR, "“{column}”的值“{value}”不符合要求。",
-          "any other pandera check failing (none today: a safety net, never a traceback)"),
+          "any other row check failing (none today: a safety net, never a traceback)"),
     Entry("date-order", ERROR, "“{column}”（{value}）早于“{earlier}”（{earlier_value}），请检查这两个日期是否填错。",
           "a later date before an earlier one in the same row: an error, or a warning for the pairs "
           "check/rows.DATE_ORDER marks WARNING (reports and feedback dates, deadlines, transfers)",
