@@ -11,10 +11,14 @@ it into a 【待补充：…】 marker (see :func:`missing`).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
+from ..errors import UsageError
 from ..standard import Standard
 from ..stats.office import OFFICE_WORKBOOK
 from ..stats.selection import to_date
+from .tables import BY_ROUND_SHEET
+from .workbook import workbook_name
 
 MARKER_OPEN, MARKER_CLOSE = "【待补充：", "】"
 
@@ -73,6 +77,60 @@ def round_view(r, period, std: Standard) -> dict:
         "report_secretary": to_date(r.report_secretary),
         "feedback_start": to_date(r.feedback_start), "feedback_end": to_date(r.feedback_end),
     }
+
+
+# ------------------------------------------------------------------ many rounds: grouped by type
+
+RULES_SECTION = "summary"
+
+
+@dataclass(frozen=True)
+class SummaryRules:
+    """``[summary]`` of rules.toml: up to how many rounds each document describes one by one."""
+
+    annual_rounds_one_by_one: int
+    monthly_rounds_one_by_one: int
+    largest_rounds: int  # above the limit, the rounds named (most problems first)
+
+    def one_by_one(self, kind: str) -> int:
+        return self.annual_rounds_one_by_one if kind == "annual" else self.monthly_rounds_one_by_one
+
+
+def summary_rules(std: Standard) -> SummaryRules:
+    """The ``[summary]`` rules of the standard, checked."""
+    raw = std.rules.get(RULES_SECTION)
+    keys = ("annual_rounds_one_by_one", "monthly_rounds_one_by_one", "largest_rounds")
+    if not isinstance(raw, dict) or not all(
+            isinstance(raw.get(k), int) and not isinstance(raw.get(k), bool) and raw[k] >= 1 for k in keys):
+        raise UsageError(f"填报标准的 rules.toml 中 [{RULES_SECTION}] 设置有误：{'、'.join(keys)} 须为正整数。"
+                         "请对照随程序提供的 schemas/rules.toml 改正。")
+    return SummaryRules(*(raw[k] for k in keys))
+
+
+def _rounds_tally(rounds) -> dict:
+    """Whole-round figures of some rounds (as 分轮次): organisations counted once each."""
+    return {"rounds": len(rounds), "groups": sum(len(r.groups) for r in rounds),
+            "orgs": len({name for r in rounds for name, _ in r.orgs}),
+            "problems": sum(r.problems for r in rounds), "clues": sum(r.clues for r in rounds),
+            "in_progress": sum(bool(r.in_progress) for r in rounds)}
+
+
+def rounds_grouped(report, rules: SummaryRules) -> dict | None:
+    """The period's rounds by 巡察类型 (standard order), and the few with most problems;
+    None while the period has no more rounds than the document describes one by one."""
+    rounds, period, std = report.rounds, report.period, report.std
+    if len(rounds) <= rules.one_by_one(period.kind):
+        return None
+    by_type: dict[str, list] = {}
+    for r in rounds:
+        by_type.setdefault(r.type, []).append(r)
+    order = {t: i for i, t in enumerate(std.enum_values("round_type"))}
+    types = sorted(by_type, key=lambda t: order.get(t, len(order)))
+    # most problems first, then most clues; a tie keeps the report's round order
+    largest = sorted(rounds, key=lambda r: (-r.problems, -r.clues))[:rules.largest_rounds]
+    return {**_rounds_tally(rounds), "types": [{"type": t, **_rounds_tally(by_type[t])} for t in types],
+            "largest": [round_view(r, period, std) for r in largest],
+            "workbook": workbook_name(report), "sheet": BY_ROUND_SHEET}
 
 
 # ------------------------------------------------------------------ coverage
@@ -174,6 +232,7 @@ def build_context(report) -> dict:
         "compiler": report.compiler, "compiled_on": to_date(report.compiled_on),
         "term": report.term, "excluded": list(report.excluded), "checks": report.checks.as_dict(),
         "rounds": [round_view(r, period, std) for r in report.rounds],
+        "round_groups": rounds_grouped(report, summary_rules(std)),
         "totals": dict(metrics["totals"]),
         "year_to_date": metrics.get("year_to_date"),
         "previous_year": metrics.get("previous_year"),

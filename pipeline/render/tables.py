@@ -26,6 +26,7 @@ TOTAL_LABELS = {
 }
 CLUE_PEOPLE = {"clue_cadres": "cadres", "clue_others": "others"}  # totals key -> clue column
 TOTAL = "合计"
+BY_ROUND_SHEET = "分轮次"  # 表2; the summary drafts point to it when they group the rounds
 RECTIFY_NOTE = "整改状态为截至期末的状态：期末以后才完成整改的问题，按“{}”计。"
 
 
@@ -119,7 +120,7 @@ def by_round(report: Report) -> Table:
              yes_no(std, r.counts_toward_coverage)] for r in report.rounds]
     notes = ["本表为各轮次的全轮数字（该轮次全部填报行，不论日期），与表1按日期计入统计期的口径不同；"
              f"状态和已整改均截至期末（{cn_date(report.period.end)}）。"]
-    return Table("分轮次", f"表2 {report.period.label}巡察轮次情况", cols, rows, notes=notes)
+    return Table(BY_ROUND_SHEET, f"表2 {report.period.label}巡察轮次情况", cols, rows, notes=notes)
 
 
 # ---------------------------------------------------------------- 表3 分巡察组
