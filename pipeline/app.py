@@ -381,7 +381,7 @@ def run_rollup(period, inputs: Path, outputs: Path, std: Standard, say: Say,
     own = (outputs, outputs / package_format().rollup_folder(period.label))
     city, ds = check_rollup(inputs, std, period, exclude=own)
     if ds.errors:
-        report = _write_check_report(ds, std, outputs / CHECK_REPORT_NAME)
+        report = write_check_report(ds, std, outputs)
         _summarise(ds, report, say, ROLLUP_SKIPPED, ROLLUP_SKIPPED_SHOWN, "上报包")
         return RollupRun(city, ds, None, None, [report])
     out_dir, rollup, written = write_rollup(city, std, period, outputs, today or dt.date.today())

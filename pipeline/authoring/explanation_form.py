@@ -13,7 +13,7 @@ from pathlib import Path
 
 import openpyxl
 
-from ..check.explain import whole_row
+from ..check.explain import row_key
 from ..errors import XunchaError
 from ..explanations import EXPLANATION_COLUMNS, explainable, explanation_key
 from ..findings import Finding
@@ -42,11 +42,6 @@ def _read_rows(path: Path, std: Standard) -> list[dict]:
             if any(v not in (None, "") for v in row)]
 
 
-def _key(row: dict) -> tuple:
-    text = lambda cid: str(row.get(cid) or "").strip()  # noqa: E731
-    return (text("file"), text("sheet"), whole_row(row.get("row")), text("column"), text("code"))
-
-
 def add_explanation(inputs_dir: Path, finding: Finding, text: str, by: str = "", *,
                     std: Standard | None = None, today: dt.date | None = None) -> Path:
     """Add or replace the 核实说明 of warning ``finding`` in the workbench file; return its path.
@@ -60,7 +55,7 @@ def add_explanation(inputs_dir: Path, finding: Finding, text: str, by: str = "",
     std = std or load_standard(SCHEMA_DIR)
     path = Path(inputs_dir) / WORKBENCH_FILE
     key = explanation_key(finding)
-    rows = [r for r in (_read_rows(path, std) if path.exists() else []) if _key(r) != key]
+    rows = [r for r in (_read_rows(path, std) if path.exists() else []) if row_key(r) != key]
     if text.strip():
         file, sheet, row, column, code = key
         rows.append({"file": file, "sheet": sheet, "row": row, "column": column, "code": code,

@@ -16,16 +16,15 @@ import datetime as dt
 from pathlib import Path
 
 from openpyxl import Workbook as XlWorkbook
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import PatternFill
 
 from ..rollup.format import package_format
 from ..standard import Standard
-from .blank_forms import display_width, save_workbook
+from .blank_forms import HEADER_FONT, display_width, save_workbook
 from .sample import write_county
-from .sample_county import CountyProfile, GroupPlan, RoundPlan
+from .sample_county import STAMP, CountyProfile, GroupPlan, RoundPlan
 
 CITY = "示例市"
-STAMP = dt.datetime(2022, 1, 4, 9, 0, 0)
 ROSTER_FILE = "县区名单.xlsx"
 D = dt.date
 
@@ -118,7 +117,7 @@ def roster_workbook(counties: tuple[str, ...] = COUNTIES) -> XlWorkbook:
     ws = wb.active
     ws.title = sec["sheet"]
     ws.append([sec["header"]])
-    ws["A1"].font = Font(bold=True)
+    ws["A1"].font = HEADER_FONT
     ws["A1"].fill = PatternFill("solid", fgColor="D9E1F2")
     for county in counties:
         ws.append([county])

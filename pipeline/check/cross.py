@@ -281,9 +281,8 @@ def _in_force(frames, std: Standard, reg: pd.DataFrame) -> list[Finding]:
 
 
 def _resubmitted(frames, frame: pd.DataFrame) -> pd.Series:
-    """Rows of a submission handed in twice (reported once, as submission-duplicate)."""
-    if "group" not in frame or "term" not in frame:
-        return pd.Series(False, index=frame.index)
+    """Rows of a round sheet (term, round and group columns) of a submission handed in twice
+    (reported once, as submission-duplicate)."""
     twice = _submitted_twice(frames)
     if twice.empty:  # the usual case: no MultiIndex of every row needed
         return pd.Series(False, index=frame.index)

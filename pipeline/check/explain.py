@@ -62,14 +62,20 @@ def _rejection(text: str, min_length: int, bare: set[str]) -> dict | None:
     return None
 
 
+def row_key(row) -> Key:
+    """The warning an explanation row names (a frame row or a dict by column id): (文件, 工作表,
+    行 as a whole number, 列, 问题代码), cells stripped. The one reading of the key, for the run
+    and for the workbench's own explanations file."""
+    text = lambda cid: str(row.get(cid) or "").strip()  # noqa: E731
+    return (text("file"), text("sheet"), whole_row(row.get("row")), text("column"), text("code"))
+
+
 def _rows(frame: pd.DataFrame) -> Iterable[tuple[Key, str, pd.Series]]:
     """(key, stripped text, row) of every explanation with a text, in file order."""
     for _, row in frame.iterrows():
         text = (row["text"] or "").strip()
         if text:
-            key = tuple((row[c] or "").strip() for c in ("file", "sheet")) + (whole_row(row["row"]),) + tuple(
-                (row[c] or "").strip() for c in ("column", "code"))
-            yield key, text, row
+            yield row_key(row), text, row
 
 
 def explanation_rows(frame: pd.DataFrame | None) -> dict[tuple[str, int], Key]:

@@ -17,7 +17,6 @@ from ..standard import Standard
 from .cross import _at, _duplicates, _h, _hint, _registry_name, _s, _terms_table, registry
 
 PLAN = "plan"
-KEY = ["term", "round", "group"]
 
 
 def _keyed(frame: pd.DataFrame) -> pd.DataFrame:

@@ -46,8 +46,9 @@ def _groups_without(frames, reads: list[FileRead], std: Standard, sheet_id: str,
     present = keys.isin(have) if have is not None else [False] * len(info)
     lacking = (info["end"].notna() & info["group"].notna() & ~pd.Series(present, index=info.index)
                & info["source_file"].isin(_has_sheet(reads, sheet_id)))
-    return cell_findings(info, lacking, std.sheet("round_info"), "group", code,
-                         lambda r: {"end_header": std.sheet("round_info").header("end"), "end": fmt_value(r["end"]),
+    sheet = std.sheet("round_info")
+    return cell_findings(info, lacking, sheet, "group", code,
+                         lambda r: {"end_header": sheet.header("end"), "end": fmt_value(r["end"]),
                                     "sheet_name": std.sheet(sheet_id).name})
 
 

@@ -64,6 +64,12 @@ def _cells(f: Finding, ds: Dataset) -> dict:
             "text": ds.explained.get(explanation_key(f), ""), "status": status(f, ds.explained)}
 
 
+def _row(f: Finding, ds: Dataset, columns) -> list:
+    """The finding's cells in the order of ``columns`` (its cells worked out once)."""
+    cells = _cells(f, ds)
+    return [cells[cid] for cid in columns]
+
+
 def _excluded_lines(ds: Dataset) -> list[str]:
     if not ds.excluded:
         return []
@@ -121,7 +127,7 @@ def _findings_sheet(book, w: _Writer, ds: Dataset, std: Standard) -> None:
     top = _write_excluded(ws, w, ds)
     findings = list(ds.findings)
     sort_findings(findings, std)
-    rows = [[f.level.value] + [_cells(f, ds)[cid] for cid in FINDING_COLUMNS] for f in findings]
+    rows = [[f.level.value] + _row(f, ds, FINDING_COLUMNS) for f in findings]
     if not rows:
         rows = [["", "", "", "", "", "", NO_FINDINGS, ""]]
     headers = finding_headers(std)
@@ -174,7 +180,7 @@ def _explanations_sheet(book, w: _Writer, ds: Dataset, std: Standard) -> None:
     headers = _headers(std, EXPLANATION_COLUMNS)
     warnings = list(ds.warnings)
     sort_findings(warnings, std)
-    rows = [[_cells(f, ds)[cid] for cid in EXPLANATION_COLUMNS] for f in warnings]
+    rows = [_row(f, ds, EXPLANATION_COLUMNS) for f in warnings]
     wrap = _headers(std, ("text", "message"))
     widths = _max_width(std)
     end = w.table(ws, top, headers, rows, wrap_cols=wrap, max_width=widths,

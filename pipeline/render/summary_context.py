@@ -184,11 +184,10 @@ def plan_view(report) -> dict | None:
     if plan is None:
         return None
     categories = unit_categories(report)
-    fam_name = {f["id"]: f["name"] for f in std.families()}
     families = []
     for fam in std.families():
         proj = plan.families[fam["id"]]
-        families.append({"id": fam["id"], "name": fam_name[fam["id"]], "total": proj.total,
+        families.append({"id": fam["id"], "name": fam["name"], "total": proj.total,
                          "inspected": proj.inspected, "planned": proj.planned,
                          "remaining": proj.remaining,
                          "unplanned": [n for n in plan.unplanned if categories.get(n) in fam["members"]]})

@@ -18,8 +18,9 @@ IN_MONTH = "计入本月"
 GROUP_LEVEL = "（巡察组整体）"
 
 
-def _or_blank(days: list) -> list:
-    return [d if d is not None else "" for d in days]
+def or_blank(values: list) -> list:
+    """A column with its missing values (None) shown as blank cells."""
+    return [v if v is not None else "" for v in values]
 
 
 def _month_flags(report: Report, days: list) -> list[list]:
@@ -74,9 +75,9 @@ def problems(report: Report) -> Table:
                                        "fixed_on_spot", "status", "rectified_on", "status_at_end",
                                        "source_file", "source_row")}
     columns = [range(1, len(df) + 1), c["problem_id"], c["term"], c["round"], c["group"], c["org"],
-               c["category"], c["found"], c["fixed_on_spot"], c["status"], _or_blank(c["rectified_on"]),
+               c["category"], c["found"], c["fixed_on_spot"], c["status"], or_blank(c["rectified_on"]),
                c["status_at_end"]]
-    columns += [_or_blank(cell_list(df["deadline"]))] if has_deadline else []
+    columns += [or_blank(cell_list(df["deadline"]))] if has_deadline else []
     columns += [c["source_file"], c["source_row"]] + _month_flags(report, c["found"])
     rows = [list(row) for row in zip(*columns)]
     return Table("问题明细", f"表11 {report.period.label}发现问题明细{_scope(report, df, 'found', '个')}",
@@ -103,7 +104,7 @@ def orgs(report: Report) -> Table:
     c = {k: cell_list(df[k]) for k in ("term", "round", "group", "type", "org", "start", "end", "grade",
                                        "source_file", "source_row")}
     columns = [range(1, len(df) + 1), c["term"], c["round"], c["group"], c["type"], c["org"],
-               [category.get(o, "") for o in c["org"]], c["start"], _or_blank(c["end"]),
+               [category.get(o, "") for o in c["org"]], c["start"], or_blank(c["end"]),
                [g if isinstance(g, str) else "" for g in c["grade"]],
                [yes_no(std, t in counting) for t in c["type"]], c["source_file"], c["source_row"]]
     rows = [list(row) for row in zip(*columns, *_month_flags(report, c["start"]))]

@@ -15,14 +15,15 @@ from ..stats.ledger import STATES
 from ..stats.selection import cell_list
 from .table_model import Col, Filled, Table, rate
 from .tables import TOTAL, h
-from .tables_detail import ROW, SOURCE
+from .tables_detail import ROW, SOURCE, or_blank
 
 STATE = "台账状态"
 LIGHTS = {"overdue": "red", "due_10": "yellow", "due_20": "green"}  # state -> cell fill
 
 
-def _blank(values: list) -> list:
-    return ["" if v is None else v for v in values]
+def light_cell(labels: dict, state: str):
+    """A ledger state's cell: its label, filled with its light's colour where it has one."""
+    return Filled(labels[state], LIGHTS[state]) if state in LIGHTS else labels[state]
 
 
 def _days(values) -> list:
@@ -56,13 +57,13 @@ def ledger(report: Report) -> Table:
             Col(h(std, "problems", "deadline")), Col("逾期天数"), Col("剩余天数"),
             Col(f"{h(std, 'problems', 'status')}（填报）"), Col(h(std, "problems", "rectified_on")),
             Col(SOURCE, wrap=True), Col(ROW)]
-    light = {s: Filled(labels[s], LIGHTS[s]) if s in LIGHTS else labels[s] for s in STATES}
+    light = {s: light_cell(labels, s) for s in STATES}
     c = {k: cell_list(df[k]) for k in ("term", "round", "group", "org", "problem_id", "category", "found",
                                        "status", "source_file", "source_row")}
     columns = [range(1, len(df) + 1), [light[s] for s in df["state"]], c["term"], c["round"], c["group"],
-               c["org"], c["problem_id"], c["category"], c["found"], _blank(cell_list(df["deadline"])),
+               c["org"], c["problem_id"], c["category"], c["found"], or_blank(cell_list(df["deadline"])),
                _days(df["days_overdue"]), _days(df["days_left"]),
-               c["status"], _blank(cell_list(df["rectified_on"])), c["source_file"], c["source_row"]]
+               c["status"], or_blank(cell_list(df["rectified_on"])), c["source_file"], c["source_row"]]
     rows = [list(row) for row in zip(*columns)]
     counts = "，".join(f"{labels[s]}{n}个" for s, n in led.counts.items() if n)
     return Table("整改台账", f"表15 {report.period.label}整改台账（{_scope(report)}，共{len(rows)}个问题"

@@ -58,6 +58,16 @@ def plan_column(report: Report) -> list[Col]:
     return [Col("巡察计划", wrap=True)] if report.plan else []
 
 
+def planned_start_text(start) -> str:
+    """（计划<date>进驻）: how a planned group's start is written everywhere."""
+    return f"（计划{cn_date(start)}进驻）"
+
+
+def missing_text(s) -> str:
+    """A planned group that has not submitted (a stats.plan submission), as one phrase."""
+    return f"{s.term}第{s.round}轮{s.group}{planned_start_text(s.planned_start)}"
+
+
 def plan_cell(report: Report, name: str) -> list:
     """Where a uninspected unit is planned (earliest counting plan row), or 未列入计划."""
     if report.plan is None:
@@ -66,7 +76,7 @@ def plan_cell(report: Report, name: str) -> list:
     if found is None:
         return ["未列入计划"]
     rnd, group, start = found
-    return [f"第{rnd}轮 {group}（计划{cn_date(start)}进驻）"]
+    return [f"第{rnd}轮 {group}{planned_start_text(start)}"]
 
 
 # ---------------------------------------------------------------- 表8-2 报送情况
@@ -109,7 +119,6 @@ def submissions(report: Report) -> Table:
              "计划巡察党组织：计划进驻日期在期末以前的计划对象；已巡察：该轮任一巡察组的“"
              f"{std.sheet('round_orgs').name}”表中有该党组织。"]
     if plan.missing:
-        notes.insert(0, "未报送：" + "；".join(f"{s.term}第{s.round}轮{s.group}（计划{cn_date(s.planned_start)}进驻）"
-                                            for s in plan.missing) + "。")
+        notes.insert(0, "未报送：" + "；".join(map(missing_text, plan.missing)) + "。")
     return Table("报送情况", title, cols, rows, total_rows=1 if rows else 0, notes=notes + silent_notes(report),
                  empty_text=f"（截至{as_of}，巡察计划中没有应报送的巡察组）")

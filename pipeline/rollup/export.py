@@ -21,7 +21,7 @@ from ..findings import Finding, finding
 from ..model import Dataset
 from ..render.metrics import plain
 from ..standard import Standard
-from ..stats.aggregate import INFO_COUNTY
+from ..stats.aggregate import INFO_COUNTY, info_item
 from .format import package_format
 from .indicators import indicators_from_metrics
 from .package import package_info, write_package
@@ -37,8 +37,7 @@ class ExportRun:
 
 def county_name(ds: Dataset) -> str:
     """县名 of the registry's 基本情况 sheet, stripped ("" when not filled)."""
-    value = (ds.info or {}).get(INFO_COUNTY)
-    return value.strip() if isinstance(value, str) else ""
+    return info_item(ds, INFO_COUNTY, "")
 
 
 def county_name_missing(ds: Dataset, std: Standard) -> Finding:

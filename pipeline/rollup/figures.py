@@ -33,10 +33,6 @@ class CountyFigures:
     by_category: dict[str, Tally]  # coverage per 对象类别
     rectification: dict[str, int]  # in_ledger and each state
 
-    @property
-    def ledger_rate(self) -> float | None:
-        return ledger_rate(self.rectification)
-
 
 @dataclass
 class Rollup:
@@ -53,10 +49,6 @@ class Rollup:
     rectification: dict[str, int]
     missing_counties: list[str] | None  # roster order; None without a roster
     unexplained: dict[str, int]  # county -> unexplained warnings, for those with some
-
-    @property
-    def ledger_rate(self) -> float | None:
-        return ledger_rate(self.rectification)
 
 
 def ledger_rate(ledger: dict[str, int]) -> float | None:

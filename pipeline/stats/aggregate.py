@@ -80,7 +80,7 @@ class Report:
         return self.ytd or self.main
 
 
-def _info(ds: Dataset, key: str, default: str) -> str:
+def info_item(ds: Dataset, key: str, default: str) -> str:
     """A 基本情况 item (县名 / 编制单位)."""
     value = (ds.info or {}).get(key)
     return value.strip() if isinstance(value, str) and value.strip() else default
@@ -129,8 +129,8 @@ def build_report(ds: Dataset, std: Standard, period: Period, today: dt.date | No
     summaries = round_summaries() if round_summaries else summaries_from_frames(frames, period.end)
     rounds = [r for r in summaries if r.active_in(period.start, period.end, today)]
     report = Report(
-        period=period, county=_info(ds, INFO_COUNTY, std.default_county),
-        compiler=_info(ds, INFO_COMPILER, ""), compiled_on=today, term=term, main=main, ytd=ytd,
+        period=period, county=info_item(ds, INFO_COUNTY, std.default_county),
+        compiler=info_item(ds, INFO_COMPILER, ""), compiled_on=today, term=term, main=main, ytd=ytd,
         previous=previous, previous_ytd=previous_ytd, rounds=rounds, coverage=coverage,
         trend=_trend(frames, period), ledger=build_ledger(frames, period.start, period.end),
         sources=list(ds.sources), excluded=list(ds.excluded), office=office_rows(ds, period, std), std=std,

@@ -59,10 +59,10 @@ def ledger_rules(std: Standard) -> LedgerRules:
     return LedgerRules(days[0], days[1], {s: labels[s].strip() for s in STATES})
 
 
-def _states(df: pd.DataFrame, std: Standard, rules: LedgerRules, as_of: dt.date) -> np.ndarray:
-    """The state of each row: the first rule of STATES that matches."""
+def _states(df: pd.DataFrame, left: pd.Series, std: Standard, rules: LedgerRules, as_of: dt.date) -> np.ndarray:
+    """The state of each row: the first rule of STATES that matches (``left``: days from as_of
+    to 整改时限, NaN without a deadline)."""
     done = (df["status"] == std.rectified_status) & (df["rectified_on"] <= stamp(as_of))
-    left = (df["deadline"] - stamp(as_of)).dt.days  # NaN without a deadline
     conditions = [done, left < 0, left <= rules.due_soon_days, left <= rules.warning_days, left.notna()]
     return np.select([c.to_numpy(dtype=bool) for c in conditions], list(STATES[:-1]), default=STATES[-1])
 
@@ -91,7 +91,7 @@ class Ledger:
     term_order: dict[str, int]
     registry_order: dict[str, int]
 
-    @property
+    @cached_property
     def counts(self) -> dict[str, int]:
         """Rows per state, in STATES order."""
         tally = self.rows["state"].value_counts()
@@ -145,8 +145,8 @@ def build_ledger(frames: Frames, start: dt.date, as_of: dt.date) -> Ledger:
         probs = probs.assign(deadline=pd.Series(pd.NaT, index=probs.index, dtype="datetime64[us]"))
     closed_before = (probs["status"] == std.rectified_status) & (probs["rectified_on"] < stamp(start))
     rows = probs[(probs["found"] <= stamp(as_of)) & ~closed_before].copy()
-    rows["state"] = _states(rows, std, rules, as_of)
     left = (rows["deadline"] - stamp(as_of)).dt.days
+    rows["state"] = _states(rows, left, std, rules, as_of)
     rows["days_overdue"] = (-left).where(rows["state"] == "overdue").astype("Int64")
     rows["days_left"] = left.where(rows["state"].isin(("due_10", "due_20", "on_track"))).astype("Int64")
     return Ledger(as_of=as_of, start=start, rules=rules, rows=_sorted(rows, frames),

@@ -20,7 +20,7 @@ from ..explanations import EXPLAINED, NOT_EXPLAINABLE, UNEXPLAINABLE, UNEXPLAINE
 from ..findings import Finding
 from ..model import Dataset
 from ..periods import cn_date
-from ..render.table_model import FILLS, Col, Filled, Table
+from ..render.table_model import FILLS, Col, Table
 from ..standard import Standard
 from . import files
 
@@ -114,6 +114,7 @@ class Submissions:
 
 def submissions(ds: Dataset, std: Standard, as_of: dt.date) -> Submissions:
     """Which planned groups have not submitted as of ``as_of`` (office-loop.md §1)."""
+    from ..render.tables_plan import missing_text
     from ..stats.plan import plan_status
     from ..stats.selection import Frames
 
@@ -121,7 +122,7 @@ def submissions(ds: Dataset, std: Standard, as_of: dt.date) -> Submissions:
     status_ = plan_status(Frames.from_dataset(ds, std), as_of)
     if status_ is None:
         return Submissions(as_of, False, sheet=where)
-    missing = [f"{s.term}第{s.round}轮{s.group}（计划{cn_date(s.planned_start)}进驻）" for s in status_.missing]
+    missing = [missing_text(s) for s in status_.missing]
     return Submissions(as_of, True, status_.term, len(status_.submissions), status_.received, missing, where)
 
 
@@ -129,12 +130,12 @@ def submissions(ds: Dataset, std: Standard, as_of: dt.date) -> Submissions:
 
 def lights(report) -> Table:
     """整改台账 as of the period end: each state with its light (colour and text) and count."""
-    from ..render.tables_ledger import LIGHTS
+    from ..render.tables_ledger import light_cell
     from ..stats.ledger import DISPLAY_ORDER
 
     led = report.ledger
     labels, tally = led.rules.labels, led.counts
-    rows = [[Filled(labels[s], LIGHTS[s]) if s in LIGHTS else labels[s], tally[s]] for s in DISPLAY_ORDER]
+    rows = [[light_cell(labels, s), tally[s]] for s in DISPLAY_ORDER]
     rows.append(["纳入台账合计", len(led.rows)])
     return Table("整改台账", f"整改台账（截至{cn_date(led.as_of)}）", [Col("台账状态"), Col("问题（个）")], rows,
                  total_rows=1)
@@ -142,10 +143,12 @@ def lights(report) -> Table:
 
 def overdue(report) -> Table:
     """The overdue problems (the ledger's red rows), longest overdue first (metrics ``overdue_list``)."""
+    from ..render.tables import h
+
     std = report.std
-    h = lambda sheet, col: std.sheet(sheet).header(col)  # noqa: E731
-    cols = [Col(h("round_info", "term")), Col(h("round_info", "round")), Col(h("problems", "group")),
-            Col(h("problems", "org")), Col(h("problems", "problem_id")), Col(h("problems", "deadline")),
+    cols = [Col(h(std, "round_info", "term")), Col(h(std, "round_info", "round")), Col(h(std, "problems", "group")),
+            Col(h(std, "problems", "org")), Col(h(std, "problems", "problem_id")),
+            Col(h(std, "problems", "deadline")),
             Col("逾期天数")]
     rows = [[o["term"], o["round"], o["group"], o["org"], o["problem_id"], dt.date.fromisoformat(o["deadline"]),
              o["days_overdue"]] for o in report.ledger.overdue_list()]
