@@ -102,14 +102,18 @@ def _tree_memory_kb(pid: int, pss: bool = True):
     return (rss, total_pss) if pss else rss
 
 
-def timed(cmd: list[str], env: dict | None = None, cwd: Path = ROOT) -> tuple[float, tuple[int, int], str]:
+def timed(cmd: list[str], env: dict | None = None, cwd: Path = ROOT,
+          memory: bool = True) -> tuple[float, tuple[int, int], str]:
     """Run ``cmd``; return (wall seconds, (peak tree RSS, peak tree PSS) in KiB, stderr).
-    Fails loudly on error."""
+    Fails loudly on error. ``memory=False``: no sampling (reading /proc every few
+    milliseconds takes CPU from a run of a few seconds on two cores); the peak is then (0, 0)."""
     start = time.perf_counter()
     with tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err,
                                 env={**os.environ, **(env or {})})
         peak, k = (0, 0), 0
+        if not memory:
+            proc.wait()
         while proc.poll() is None:
             if k % PSS_EVERY == 0:  # smaps_rollup walks page tables: sampled less often
                 rss, pss = _tree_memory_kb(proc.pid)
@@ -199,7 +203,7 @@ def run_cold(repeat: int, baseline: Path | None, timings: bool = False) -> list[
     times: dict[str, list[float]] = {"import pandas": []}
     stages: dict[str, str] = {}
     for _ in range(repeat):
-        times["import pandas"].append(timed([sys.executable, "-c", "import pandas"])[0])
+        times["import pandas"].append(timed([sys.executable, "-c", "import pandas"], memory=False)[0])
         for name, tree in trees.items():
             inputs = tree / "inputs"
             for command in (["annual", "--year", "2020"], ["validate"]):
@@ -207,7 +211,7 @@ def run_cold(repeat: int, baseline: Path | None, timings: bool = False) -> list[
                 with tempfile.TemporaryDirectory() as out:
                     t, _, err = timed([sys.executable, "run.py", *command, "--inputs", str(inputs),
                                        "--outputs", out], env={**_tree_env(tree), "XUNCHA_TIMINGS": "1"},
-                                      cwd=tree)
+                                      cwd=tree, memory=False)
                 times.setdefault(key, []).append(t)
                 stages[key] = "\n".join(line for line in err.splitlines() if line.startswith("[timing]"))
     rows = ["| command | median s | × import pandas | runs |", "|---|---:|---:|---|", *_summary(times, "import pandas")]
@@ -222,16 +226,19 @@ def run_validate(n: int, repeat: int, baseline: Path | None, work: Path = WORK) 
     trees = _versions(baseline)
     times: dict[str, list[float]] = {"floor": []}
     peaks: dict[str, tuple[int, int]] = {}
+    # Timed runs are not sampled: the sampler's CPU would be taken from a run using both cores
+    # but not from the one-process floor. The peak memory comes from one more, sampled, run.
     for _ in range(repeat):
-        times["floor"].append(timed([sys.executable, "-c", FLOOR, str(inputs)])[0])
+        times["floor"].append(timed([sys.executable, "-c", FLOOR, str(inputs)], memory=False)[0])
         for name, tree in trees.items():
-            key = f"validate ({name})"
             with tempfile.TemporaryDirectory() as out:
-                t, peak, _ = timed([sys.executable, "run.py", "validate", "--inputs", str(inputs),
-                                    "--outputs", out], env=_tree_env(tree), cwd=tree)
-            times.setdefault(key, []).append(t)
-            old = peaks.get(key, (0, 0))
-            peaks[key] = (max(old[0], peak[0]), max(old[1], peak[1]))
+                t = timed([sys.executable, "run.py", "validate", "--inputs", str(inputs),
+                           "--outputs", out], env=_tree_env(tree), cwd=tree, memory=False)[0]
+            times.setdefault(f"validate ({name})", []).append(t)
+    for name, tree in trees.items():
+        with tempfile.TemporaryDirectory() as out:
+            peaks[f"validate ({name})"] = timed([sys.executable, "run.py", "validate", "--inputs", str(inputs),
+                                                 "--outputs", out], env=_tree_env(tree), cwd=tree)[1]
     rows = [f"| {n:,} workbooks | median s | × floor | runs |", "|---|---:|---:|---|", *_summary(times, "floor")]
     rows += [f"peak memory of {k}: RSS {v[0] / 1024:.0f} MB, PSS {v[1] / 1024:.0f} MB" for k, v in peaks.items()]
     return rows

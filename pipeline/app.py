@@ -19,7 +19,6 @@ import datetime as dt
 import gc
 import os
 import sys
-import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from .explanations import status as explanation_status
 from .findings import Finding
 from .model import Dataset
 from .standard import SCHEMA_DIR, Standard, load_standard
+from .timing import stage
 
 Say = Callable[[str], None]
 
@@ -45,17 +45,6 @@ PARALLEL_ROUNDS_FILES = 200
 # the skipped files are counted and only the first few named (the check report lists all).
 ROLLUP_SKIPPED = "不是上报包或县区名单，如各县区统计结果中的统计表、图表和文稿，汇总时不读取"
 ROLLUP_SKIPPED_SHOWN = 3
-
-
-@contextlib.contextmanager
-def stage(name: str):
-    """Time a stage; with XUNCHA_TIMINGS=1 the seconds go to stderr (for bench/, not users)."""
-    start = time.perf_counter()
-    try:
-        yield
-    finally:
-        if os.environ.get("XUNCHA_TIMINGS"):
-            print(f"[timing] {name}: {time.perf_counter() - start:.3f} s", file=sys.stderr)
 
 
 def dispatch(args, say: Say) -> int:
@@ -191,7 +180,8 @@ def write_check_report(ds: Dataset, std: Standard, outputs: Path) -> Path:
 def _validate(args, say: Say) -> int:
     std = _standard(args)
     ds = _load(args, std)
-    report = write_check_report(ds, std, Path(args.outputs))
+    with stage("write_check_report"):
+        report = write_check_report(ds, std, Path(args.outputs))
     _summarise(ds, report, say)
     return EXIT_INPUT_ERRORS if ds.errors else EXIT_OK
 
@@ -222,13 +212,23 @@ def _period(args, say: Say) -> int:
     period = period_of(args.command, args.year if args.command == "annual" else args.month)
     std = _standard(args)
     from .jobs import prepared
-    from .render.charts import warm_up
 
-    # A small run: a child warms matplotlib up on the other core while this one reads and checks.
-    with prepared(warm_up, parallel=_few_workbooks(Path(args.inputs), Path(args.outputs))) as charts:
-        ds = _load(args, std)
+    # A small run: a child warms matplotlib up on the other core while this one imports pandas,
+    # reads and checks (pandas is not imported yet: the child starts at once, see model.py).
+    with prepared(_warm_charts, parallel=_few_workbooks(Path(args.inputs), Path(args.outputs))) as charts:
+        with stage("load_inputs"):
+            ds = _load(args, std)
         run_period(period, ds, std, Path(args.outputs), say, skip_invalid=args.skip_invalid, charts=charts)
     return EXIT_OK
+
+
+def _warm_charts() -> None:
+    """What the charts child does before its data arrives (``render.charts.warm_up``); it never
+    imports pandas (the chart data is plain values)."""
+    with stage("warm-up of the charts child"):
+        from .render.charts import warm_up
+
+        warm_up()
 
 
 def _export(args, say: Say) -> int:
@@ -279,10 +279,10 @@ def run_period(period, ds: Dataset, std: Standard, outputs: Path, say: Say, skip
     check_job = Background(_write_check_report, ds, std, out_dir / CHECK_REPORT_NAME, parallel=parallel)
     with waiting(check_job), stage("build_report"):
         report = _build_report(ds, std, period)
-    if charts is not None and charts.proc is not None:  # a small run: the report is sent pickled
-        from .render.charts import write_charts
+    if charts is not None and charts.proc is not None:  # a small run: the chart data is sent pickled
+        from .render.charts import chart_data, write_charts
 
-        charts.submit(write_charts, report, out_dir / "charts")  # drawn while the rest is written
+        charts.submit(write_charts, chart_data(report), out_dir / "charts", True)  # drawn meanwhile
     with stage("write_check_report (waited for)"):
         report_path = check_job.result()
     _summarise(ds, report_path, say)
@@ -316,13 +316,13 @@ def _render(report, out_dir: Path, say: Say, parallel: bool, charts=None) -> lis
     metrics and the documents: both cores render at once. ``charts``: a ``jobs.Prepared``
     child (small runs) already drawing the charts (see ``run_period``)."""
     from .jobs import Background, collect, waiting
-    from .render.charts import write_charts
+    from .render.charts import chart_data, write_charts
     from .render.metrics import write_metrics
     from .render.summary import write_documents
     from .render.workbook import plan_workbooks, write_companion, write_main_workbook
 
     if charts is None or charts.proc is None:
-        charts = Background(write_charts, report, out_dir / "charts", parallel=parallel)  # beside the plan
+        charts = Background(write_charts, chart_data(report), out_dir / "charts", parallel=parallel)  # beside the plan
     with waiting(charts), stage("plan_workbooks"):
         main, moved = plan_workbooks(report)
     jobs = [Background(write_companion, report, moved, out_dir, parallel=parallel and bool(moved)),

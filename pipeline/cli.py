@@ -166,6 +166,22 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERRUPTED
 
 
+def run() -> None:
+    """Entry point of ``python run.py`` and of the ``xuncha`` command: ``main()``, then exit.
+
+    When ``main`` returns, every output has been written and closed (atomically) and every
+    child process waited for, so the process leaves at once: the interpreter's own teardown
+    (freeing every object of pandas and of the run one by one) would only make the user wait
+    another 0.3-0.5 s for the prompt (docs/performance.md, issue 13). ``main`` itself, which
+    the tests call in-process, returns normally.
+    """
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            stream.flush()
+    os._exit(code)
+
+
 def _run(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     from . import app  # imported late: `-h` stays fast
@@ -182,4 +198,4 @@ def _run(argv: list[str] | None) -> int:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    run()

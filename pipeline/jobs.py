@@ -138,8 +138,9 @@ class Prepared(Background):
             ctx = multiprocessing.get_context("fork")
             self.conn, send = ctx.Pipe(duplex=False)
             receive, self._jobs = ctx.Pipe(duplex=False)
-            self.proc = ctx.Process(target=_prepared_child, args=(send, receive, self._jobs, warm_up),
-                                    daemon=True)
+            # Not daemonic, so that its job may fork a helper of its own (render/charts.py); the
+            # parent waits for it in any case (``prepared``).
+            self.proc = ctx.Process(target=_prepared_child, args=(send, receive, self._jobs, warm_up))
             self.proc.start()
             send.close()
             receive.close()

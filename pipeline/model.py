@@ -24,13 +24,15 @@ keyed by the sheet id of ``schemas/standard.toml``:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .explanations import CheckCounts, Key
 
 # re-exported: the findings, their levels and catalogue live in findings.py
 from .findings import ERROR, WARNING, Finding, Level  # noqa: F401
+
+if TYPE_CHECKING:  # pandas is imported by the stages that build the frames, not by this module
+    import pandas as pd
 
 
 def excluded_notice(files: list[str], scope: str = "统计") -> str:

@@ -12,7 +12,7 @@ from matplotlib import font_manager
 from county import county_dataset
 from pipeline.periods import annual, monthly
 from pipeline.render import fonts
-from pipeline.render.charts import write_charts
+from pipeline.render.charts import chart_data, write_charts
 from pipeline.stats.aggregate import build_report
 from shipped import STD
 
@@ -25,7 +25,7 @@ def _draw(tmp_path, period):
     report = build_report(county_dataset(), STD, period, today=TODAY)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # 'Glyph ... missing from font' becomes a failure
-        return write_charts(report, tmp_path / "charts")
+        return write_charts(chart_data(report), tmp_path / "charts")
 
 
 @pytest.mark.parametrize("period", [annual("2020"), monthly("2020-06")], ids=["annual", "monthly"])

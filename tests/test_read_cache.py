@@ -11,6 +11,7 @@ import pytest
 
 import wb
 from pipeline.read import cache as cache_module
+from pipeline.read import workbook
 from pipeline.read.cache import ReadCache
 from pipeline.read.load import load_dataset
 from shipped import STD
@@ -109,17 +110,16 @@ def test_removed_and_added_files(county, counted):
 def test_an_unreadable_file_is_not_kept(county, counted, monkeypatch):
     """A workbook open in Excel (locked) is its finding; once closed, the next check reads it."""
     cache = ReadCache()
-    real = Path.read_bytes
 
-    def locked(self):
-        if self.name == "第二份.xlsx":
+    def locked(path, *args, **kwargs):
+        if Path(path).name == "第二份.xlsx":
             raise PermissionError(13, "Permission denied")
-        return real(self)
+        return open(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", locked)
+    monkeypatch.setattr(workbook, "open", locked, raising=False)  # the reader's open() only
     ds = load_dataset(county, STD, cache=cache)
     assert [(f.file, f.code) for f in ds.findings if f.file == "第二份.xlsx"] == [("第二份.xlsx", "file-unreadable")]
-    monkeypatch.setattr(Path, "read_bytes", real)
+    monkeypatch.delattr(workbook, "open")
     counted.clear()
     ds = load_dataset(county, STD, cache=cache)
     assert counted == ["第二份.xlsx"]

@@ -12,6 +12,7 @@ import pytest
 import county
 import wb
 from pipeline import app
+from pipeline.read import workbook
 from pipeline.workbench import files
 from shipped import STD
 from workbench_kit import client, wait_for_run, workspace
@@ -82,14 +83,12 @@ def test_check_filters_by_level_and_file(planted):
 
 
 def test_a_locked_workbook_is_a_finding_not_a_failure(planted, monkeypatch):
-    real = Path.read_bytes
-
-    def locked(self):
-        if self.name == RND:
+    def locked(path, *args, **kwargs):
+        if Path(path).name == RND:
             raise PermissionError(13, "Permission denied")
-        return real(self)
+        return open(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", locked)
+    monkeypatch.setattr(workbook, "open", locked, raising=False)  # the reader's open() only
     doc = _doc(client(planted).get("/check"))
     assert ("错误", "file-unreadable", RND, "", "") in _findings(doc)
 

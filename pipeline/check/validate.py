@@ -16,6 +16,7 @@ import pandas as pd
 from ..model import Finding
 from ..read.workbook import FileRead
 from ..standard import Standard
+from ..timing import stage
 from .complete import complete
 from .cross import cross_findings
 from .plan import plan_findings
@@ -31,7 +32,12 @@ def check(frames: dict[str, pd.DataFrame], blanks: dict[str, pd.DataFrame], earl
     reported twice). The checks only report; ``complete`` then sets aside what
     was reported and fills 对象类别 from the registry, on copies.
     """
-    findings = row_findings(frames, blanks, earlier, std) + cross_findings(frames, reads, std)
-    findings += plausibility_findings(frames, reads, earlier, std)
-    findings += plan_findings(frames, std)
-    return findings, complete(frames, std)
+    with stage("check: rows"):
+        findings = row_findings(frames, blanks, earlier, std)
+    with stage("check: cross"):
+        findings += cross_findings(frames, reads, std)
+    with stage("check: plausibility, plan"):
+        findings += plausibility_findings(frames, reads, earlier, std)
+        findings += plan_findings(frames, std)
+    with stage("check: complete"):
+        return findings, complete(frames, std)

@@ -20,6 +20,7 @@ import pandas as pd
 from ..errors import InputErrors
 from ..model import Dataset, Finding, SourceFile
 from ..standard import Standard
+from ..timing import stage
 from .cache import ReadCache
 from .discover import discover, relative_name
 from .normalize import attach_rounds, inherit_group, raw_frames, typed_frames
@@ -65,7 +66,7 @@ def _load_chunk(jobs: list[Job], std: Standard, on_file=None, cache: ReadCache |
     reads = []
     with no_gc():
         for path, rel in jobs:
-            reads.append(cache.read(Path(path), rel, std) if cache else read_file(Path(path), rel, std))
+            reads.append(cache.read(Path(path), rel, std) if cache else read_file(path, rel, std))
             if on_file is not None:
                 on_file()
         frames, blanks, findings = typed_frames(raw_frames(reads, std), std)
@@ -157,13 +158,17 @@ def load_dataset(inputs: Path, std: Standard, progress: bool = False, exclude: t
     jobs = [(str(p), relative_name(p, inputs)) for p in paths]
     if cache is not None:
         cache.keep_only(paths)
-    part = _combine(_load_parts(jobs, std, progress, cache))
-    inherit_group(part.frames, part.blanks)
-    attach_rounds(part.frames)
+    with stage("read and convert (pool when many)"):
+        parts = _load_parts(jobs, std, progress, cache)
+    with stage("combine, rounds"):
+        part = _combine(parts)
+        inherit_group(part.frames, part.blanks)
+        attach_rounds(part.frames)
     from ..check.explain import match_explanations
     from ..check.validate import check
 
-    found, tables = check(part.frames, part.blanks, part.findings, part.reads, std)
+    with stage("check"):
+        found, tables = check(part.frames, part.blanks, part.findings, part.reads, std)
     findings += part.findings + found
     explained, about = match_explanations(part.frames.get("explanations"), findings, std)
     findings += about

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -312,14 +313,15 @@ def _read_book(data: bytes, rel: str, result: FileRead, std: Standard) -> None:
             result.findings += _cell_findings(rel, sheet, sheet_data, mapping, bad.get(name, ()))
 
 
-def file_bytes(path: Path, rel: str, std: Standard) -> tuple[bytes | None, FileRead | None]:
+def file_bytes(path: Path | str, rel: str, std: Standard) -> tuple[bytes | None, FileRead | None]:
     """``(the file's bytes, None)``, or ``(None, a FileRead reporting why not)``: too large, locked."""
-    try:
-        too_large = file_too_large(Path(path).stat().st_size, ZipLimits.of(std))
-        if too_large is not None:
-            return None, FileRead(rel, "", findings=[finding(too_large.code, file=rel, variant=too_large.variant,
-                                                             **too_large.params)])
-        return Path(path).read_bytes(), None
+    try:  # os rather than pathlib: this runs for every file, and Path() costs more than the read
+        with open(path, "rb") as fh:
+            too_large = file_too_large(os.fstat(fh.fileno()).st_size, ZipLimits.of(std))
+            if too_large is not None:
+                return None, FileRead(rel, "", findings=[finding(too_large.code, file=rel,
+                                                                 variant=too_large.variant, **too_large.params)])
+            return fh.read(), None
     except OSError as exc:
         return None, FileRead(rel, "", findings=[finding("file-unreadable", file=rel, variant="locked",
                                                          reason=exc.strerror or exc)])
@@ -350,7 +352,7 @@ def open_workbook(data: bytes, std: Standard):
     return _open(data)
 
 
-def read_file(path: Path, rel: str, std: Standard) -> FileRead:
+def read_file(path: Path | str, rel: str, std: Standard) -> FileRead:
     """Read one file. Never raises for bad content: problems become findings."""
     data, failed = file_bytes(path, rel, std)
     return failed if failed is not None else read_data(data, rel, std)

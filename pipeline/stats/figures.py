@@ -65,9 +65,9 @@ def round_spans(info: pd.DataFrame) -> pd.DataFrame:
     """One row per (term, round): earliest start, latest end (NaT while any group is open)."""
     if info.empty:
         return pd.DataFrame(columns=["term", "round", "start", "end"])
-    spans = info.groupby(["term", "round"], sort=False).agg(
-        start=("start", "min"), end=("end", "max"), open=("end", lambda s: s.isna().any()))
-    spans.loc[spans["open"], "end"] = pd.NaT
+    groups = info.assign(_open=info["end"].isna()).groupby(["term", "round"], sort=False)
+    spans = pd.DataFrame({"start": groups["start"].min(), "end": groups["end"].max()})
+    spans.loc[groups["_open"].any(), "end"] = pd.NaT
     return spans.reset_index()[["term", "round", "start", "end"]]
 
 
@@ -136,21 +136,26 @@ def _group_counts(dated: dict, std: Standard) -> dict[tuple, dict]:
     """The period's figures per (term, round, group): one groupby per sheet."""
     out: dict[tuple, dict] = {}
 
-    def add(df: pd.DataFrame, **aggs) -> None:
+    def add(df: pd.DataFrame, sums: dict[str, str], size: str | None = None) -> None:
+        """``sums``: figure -> column summed per group; ``size``: figure counting the rows.
+        (Plain ``sum``/``size``: pandas' named aggregation costs several times more.)"""
         if df.empty:
             return
-        table = df.groupby(GROUP_KEY, sort=False).agg(**aggs)
+        groups = df.groupby(GROUP_KEY, sort=False)
+        table = groups[list(sums.values())].sum().set_axis(list(sums), axis=1)
+        if size:
+            table[size] = groups.size()
         for key, row in zip(table.index, table.to_dict("records"), strict=True):
             out.setdefault((key[0], int(key[1]), key[2]), {}).update(row)
 
     probs = dated["problems"]
-    add(dated["round_orgs"], orgs_inspected=("org", "nunique"))
-    add(dated["workload"], **{k: (k, "sum") for k in work_keys(std)})
+    orgs = dated["round_orgs"]
+    add(orgs.drop_duplicates([*GROUP_KEY, "org"]).dropna(subset=["org"]).assign(_one=1),
+        {"orgs_inspected": "_one"})
+    add(dated["workload"], {k: k for k in work_keys(std)})
     add(probs.assign(_fixed=probs["fixed_on_spot"] == yes_value(std)),
-        problems=("group", "size"), problems_fixed_on_spot=("_fixed", "sum"),
-        problems_rectified=("rectified", "sum"))
-    add(dated["clues"], clues=("group", "size"), clue_cadres=("cadres", "sum"),
-        clue_others=("others", "sum"))
+        {"problems_fixed_on_spot": "_fixed", "problems_rectified": "rectified"}, size="problems")
+    add(dated["clues"], {"clue_cadres": "cadres", "clue_others": "others"}, size="clues")
     return out
 
 
