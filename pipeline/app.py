@@ -280,9 +280,12 @@ def run_period(period, ds: Dataset, std: Standard, outputs: Path, say: Say, skip
     with waiting(check_job), stage("build_report"):
         report = _build_report(ds, std, period)
     if charts is not None and charts.proc is not None:  # a small run: the chart data is sent pickled
+        from functools import partial
+
         from .render.charts import chart_data, write_charts
 
-        charts.submit(write_charts, chart_data(report), out_dir / "charts", True)  # drawn meanwhile
+        # drawn while the rest is written; the warm child forks a helper for one chart
+        charts.submit(partial(write_charts, fork=True), chart_data(report), out_dir / "charts")
     with stage("write_check_report (waited for)"):
         report_path = check_job.result()
     _summarise(ds, report_path, say)

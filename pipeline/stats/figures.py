@@ -149,9 +149,8 @@ def _group_counts(dated: dict, std: Standard) -> dict[tuple, dict]:
             out.setdefault((key[0], int(key[1]), key[2]), {}).update(row)
 
     probs = dated["problems"]
-    orgs = dated["round_orgs"]
-    add(orgs.drop_duplicates([*GROUP_KEY, "org"]).dropna(subset=["org"]).assign(_one=1),
-        {"orgs_inspected": "_one"})
+    add(dated["round_orgs"].drop_duplicates([*GROUP_KEY, "org"]).dropna(subset=["org"]), {},
+        size="orgs_inspected")  # distinct organisations per group
     add(dated["workload"], {k: k for k in work_keys(std)})
     add(probs.assign(_fixed=probs["fixed_on_spot"] == yes_value(std)),
         {"problems_fixed_on_spot": "_fixed", "problems_rectified": "rectified"}, size="problems")
