@@ -27,7 +27,7 @@ Checking at scale (target 3), ``--validate-only``: alternating the floor (a) and
     python -m bench.bench --validate-only --sizes 5000 --repeat 3 [--baseline /tmp/base]
 
 ``--timings`` also prints the per-stage seconds of the last (c) run (XUNCHA_TIMINGS=1
-makes pipeline/app.py write them to stderr). Every generated data set is checked to
+makes engine/runner.py write them to stderr). Every generated data set is checked to
 validate clean (no finding) on first use, so (c) measures a normal, error-free run.
 """
 
@@ -131,7 +131,7 @@ def timed(cmd: list[str], env: dict | None = None, cwd: Path = ROOT,
 
 def check_clean(inputs: Path) -> None:
     """Fail unless the generated inputs load without any finding (a normal run)."""
-    from pipeline.read.load import load_dataset
+    from pipeline.engine import load_dataset
     from pipeline.standard import load_standard
 
     ds = load_dataset(inputs, load_standard())

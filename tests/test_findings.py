@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import wb
-from pipeline.cli import main
 from pipeline.findings import _ENTRIES, CATALOGUE, ERROR, LOCATION, WARNING, Finding, Level, finding
+from pipeline.launch import main
 from shipped import STD
 
 

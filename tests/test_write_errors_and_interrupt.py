@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import app
-from pipeline.cli import INTERRUPTED, main
+from pipeline.cli import INTERRUPTED
+from pipeline.engine import runner
+from pipeline.engine.runner import Background, can_fork, waiting
 from pipeline.errors import EXIT_INTERRUPTED, EXIT_WRITE_FAILED
-from pipeline.jobs import Background, can_fork, waiting
+from pipeline.launch import main
 from pipeline.output import atomic_path
 from pipeline.render import workbook as rw
 
@@ -74,7 +75,7 @@ def test_ctrl_c_while_writing_exit_130_and_no_temporary_file(valid_inputs, tmp_p
 
     monkeypatch.setattr(rw, "_write_table", interrupted)
     if parallel:  # the leadership workbook is then written by a forked child
-        monkeypatch.setattr(app, "PARALLEL_RENDER_FILES", 0)
+        monkeypatch.setattr(runner, "PARALLEL_RENDER_FILES", 0)
     assert main(_annual(valid_inputs, out)) == EXIT_INTERRUPTED
     err = capsys.readouterr().err
     assert err == INTERRUPTED + "\n"

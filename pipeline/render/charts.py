@@ -155,7 +155,7 @@ def warm_up() -> None:
     """Do beforehand what the first chart of a process pays for (about 1 s on a small run):
     import matplotlib, choose the Chinese font, and draw a small figure with Chinese text
     into memory (loads the font file and matplotlib's lazily built classes). Nothing is
-    written. Used by a child process forked at the start of a run (pipeline/jobs.py)."""
+    written. A child forked at the start of a run calls it (engine/runner.py)."""
     import io
 
     import matplotlib
@@ -175,33 +175,11 @@ def warm_up() -> None:
         fig.savefig(io.BytesIO(), format="png", dpi=20, bbox_inches="tight")
 
 
-def _draw(data: ChartData, charts_dir: Path, names: tuple[str, ...]) -> list[Path]:
+def write_charts(data: ChartData, charts_dir: Path, names: tuple[str, ...] | None = None) -> list[Path]:
+    """Draw the charts ``names`` (default: all of ``CHARTS``) of ``data`` (``chart_data(report)``)
+    into ``charts_dir``; return the paths written, in ``CHARTS`` order."""
     import matplotlib
 
-    from ..timing import stage
-
-    with stage("charts " + "、".join(names)), matplotlib.rc_context(cjk_rc()):
-        return [CHARTS[name](data, charts_dir / name) for name in names]
-
-
-# Drawn by a forked helper when ``write_charts`` runs in a warmed-up child: about half the work.
-FORKED = ("月度趋势.png",)
-
-
-def write_charts(data: ChartData, charts_dir: Path, fork: bool = False) -> list[Path]:
-    """Draw every chart of ``data`` (``chart_data(report)``) into ``charts_dir``; return the
-    paths written (in ``CHARTS`` order).
-
-    ``fork``: the caller is a child that has already imported matplotlib and loaded the font
-    (``warm_up``), so a fork of it draws the ``FORKED`` chart at once while this process draws
-    the others: the charts take about half as long on the critical path of a small run.
-    """
-    from ..jobs import Background, waiting
-
     charts_dir = Path(charts_dir)
-    rest = tuple(name for name in CHARTS if name not in FORKED)
-    helper = Background(_draw, data, charts_dir, FORKED, parallel=fork)
-    with waiting(helper):
-        drawn = _draw(data, charts_dir, rest)
-    drawn += helper.result()
-    return sorted(drawn, key=lambda path: list(CHARTS).index(path.name))
+    with matplotlib.rc_context(cjk_rc()):
+        return [CHARTS[name](data, charts_dir / name) for name in CHARTS if names is None or name in names]

@@ -19,7 +19,7 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Redire
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from ..check.explain import min_length
+from .. import engine
 from ..errors import XunchaError
 from ..findings import Level
 from ..render.table_model import Pct
@@ -172,7 +172,7 @@ class Pages:
             problem = problem or failed_text  # the row is not shown (an error, or gone): say it on top
         return self.render("check.html", request, status=status, ws=self.ws, ds=ds, problem=problem, rows=rows,
                            all_count=len(findings), levels=LEVELS, level=level, file=file,
-                           statuses=views.STATUSES, status_=state, min_length=min_length(self.ws.std),
+                           statuses=views.STATUSES, status_=state, min_length=engine.min_length(self.ws.std),
                            files_with_findings=sorted({f.file for f in findings if f.file}),
                            report=self._rel(self.ws.check_report), failed=failed, failed_text=failed_text)
 
