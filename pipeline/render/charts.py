@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..output import atomic_path
+from ..output import COVERAGE_CHART_NAME, PROBLEMS_CHART_NAME, TREND_CHART_NAME, atomic_path
 from .fonts import cjk_rc
 
 DPI = 150
@@ -147,15 +147,15 @@ def trend_chart(data: ChartData, target: Path) -> Path:
     return _save(fig, target)
 
 
-CHARTS = {"问题分类.png": problems_chart, "全覆盖进度.png": coverage_chart,
-          "月度趋势.png": trend_chart}
+CHARTS = {PROBLEMS_CHART_NAME: problems_chart, COVERAGE_CHART_NAME: coverage_chart, TREND_CHART_NAME: trend_chart}
 
 
 def warm_up() -> None:
-    """Do beforehand what the first chart of a process pays for (about 1 s on a small run):
-    import matplotlib, choose the Chinese font, and draw a small figure with Chinese text
-    into memory (loads the font file and matplotlib's lazily built classes). Nothing is
-    written. Used by a child process forked at the start of a run (pipeline/jobs.py)."""
+    """Do beforehand what the first chart of a process pays for, so that the charts start as
+    soon as their data arrives: import matplotlib, choose the Chinese font, and draw a small
+    figure with Chinese text into memory (loads the font file and matplotlib's lazily built
+    classes). Nothing is written. Used by a child process forked at the start of a run
+    (pipeline/jobs.py)."""
     import io
 
     import matplotlib
@@ -184,8 +184,9 @@ def _draw(data: ChartData, charts_dir: Path, names: tuple[str, ...]) -> list[Pat
         return [CHARTS[name](data, charts_dir / name) for name in names]
 
 
-# Drawn by a forked helper when ``write_charts`` runs in a warmed-up child: about half the work.
-FORKED = ("月度趋势.png",)
+# Drawn by a forked helper when ``write_charts`` runs in a warmed-up child: the slowest chart,
+# so the two processes finish at about the same time (docs/performance.md).
+FORKED = (TREND_CHART_NAME,)
 
 
 def write_charts(data: ChartData, charts_dir: Path, fork: bool = False) -> list[Path]:
@@ -194,7 +195,7 @@ def write_charts(data: ChartData, charts_dir: Path, fork: bool = False) -> list[
 
     ``fork``: the caller is a child that has already imported matplotlib and loaded the font
     (``warm_up``), so a fork of it draws the ``FORKED`` chart at once while this process draws
-    the others: the charts take about half as long on the critical path of a small run.
+    the others, and the charts leave the critical path of a small run sooner.
     """
     from ..jobs import Background, waiting
 
