@@ -14,7 +14,7 @@ It prints medians, the ratios (c)/(a) and (b)/(c), and the peak resident memory 
     python -m bench.bench --sizes 100 1000 5000 10000 --repeat 3
     python -m bench.bench --sizes 20 --repeat 1          # the CI smoke run
 
-Cold start on the sample county (issue 13, target 1), ``--cold``: alternating, each in a
+Cold start on the sample county (target 1 of docs/performance.md), ``--cold``: alternating, each in a
 fresh process, ``python -c "import pandas"`` (the yardstick), ``run.py annual --year 2020``
 and ``run.py validate`` on ``inputs/``; ``--baseline DIR`` adds the same two commands run
 from another copy of the code (e.g. ``git archive int | tar -x -C DIR``) in the same rounds.

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import EXIT_INPUT_ERRORS, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, InputErrors, XunchaError
+from .output import CHECK_REPORT_NAME, TEMPLATES_FOLDER, package_name, rollup_folder
 
 PROG = "xuncha"
 INTERRUPTED = "已中断：用户按了 Ctrl+C，未写完的文件已删除。"
@@ -61,9 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("template", help="生成空白填报模板（名册、轮次填报表、年度综合情况）",
                        description="生成三份空白填报模板，含下拉列表、填写提示和填表说明。",
-                       epilog="示例：python run.py template --out outputs/templates")
-    p.add_argument("--out", type=Path, default=Path("outputs/templates"), metavar="文件夹",
-                   help="模板输出文件夹，默认 outputs/templates/")
+                       epilog=f"示例：python run.py template --out outputs/{TEMPLATES_FOLDER}")
+    p.add_argument("--out", type=Path, default=Path("outputs") / TEMPLATES_FOLDER, metavar="文件夹",
+                   help=f"模板输出文件夹，默认 outputs/{TEMPLATES_FOLDER}/")
     _schemas(p)
 
     p = sub.add_parser("sample", help="生成示例县（示例县）2019—2021 年的示例填报数据",
@@ -77,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     _schemas(p)
 
     p = sub.add_parser("validate", help="读取并校验全部工作簿，生成校验报告",
-                       description="读取并校验全部填报工作簿，把发现的问题写入 校验报告.xlsx，不做统计。",
+                       description=f"读取并校验全部填报工作簿，把发现的问题写入 {CHECK_REPORT_NAME}，不做统计。",
                        epilog="示例：python run.py validate --inputs inputs")
     _common(p)
 
@@ -93,9 +94,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--month", required=True, metavar="年-月", help="统计月份，如 2020-06")
     _common(p, skip_invalid=True)
 
+    package = package_name("<县名>", "<期间>")
     p = sub.add_parser("export", help="导出上报包：统计指定年度或月份，并生成报送市委巡察办的上报包",
                        description="与 annual/monthly 一样统计指定期间（输出相同的文件），再在该期间的输出文件夹中"
-                                   "生成上报包 上报_<县名>_<期间>.xlsx（只含统计数字、分轮次数字和核实说明，"
+                                   f"生成上报包 {package}（只含统计数字、分轮次数字和核实说明，"
                                    "不含线索摘要、线索编号和人名）。有未说明的核实性问题（警告）时不生成上报包。",
                        epilog="示例：python run.py export --year 2020")
     when = p.add_mutually_exclusive_group(required=True)
@@ -106,8 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="还有未说明的核实性问题（警告）时也生成上报包；上报包的“未说明核实性问题”会写明处数")
 
     p = sub.add_parser("rollup", help="市级汇总：校验并汇总各县区的上报包",
-                       description="读取文件夹（含子文件夹）中各县区的上报包（上报_<县名>_<期间>.xlsx）和可选的"
-                                   "县区名单，校验后汇总，输出到 outputs/汇总_<期间>/。有错误时只写校验报告。",
+                       description=f"读取文件夹（含子文件夹）中各县区的上报包（{package}）和可选的县区名单，"
+                                   f"校验后汇总，输出到 outputs/{rollup_folder('<期间>')}/。有错误时只写校验报告。",
                        epilog="示例：python run.py rollup --year 2020 --inputs 上报包")
     when = p.add_mutually_exclusive_group(required=True)
     when.add_argument("--year", metavar="年份", help="汇总年度，四位数字，如 2020")
@@ -258,7 +260,7 @@ def _period(args, engine) -> int:
 
 
 def _export(args, engine) -> int:
-    """The county's package for the city (spec rollup.md): the period's run, then 上报_<县名>_<期间>.xlsx."""
+    """The county's package for the city (spec rollup.md): the period's run, then the package beside it."""
     period = engine.period_of("annual", args.year) if args.year else engine.period_of("monthly", args.month)
     engine.export_package(period, args.inputs, args.outputs, engine.standard(args.schemas), notify=_say,
                           progress=_progress(), skip_invalid=args.skip_invalid,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import json
 import os
 import tempfile
@@ -91,3 +92,75 @@ def write_text(target: Path, text: str) -> Path:
 def write_json(target: Path, obj: object) -> Path:
     """Write ``obj`` as pretty, UTF-8 JSON (Chinese kept readable) atomically."""
     return write_text(target, json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+
+
+# ====================================================================== the names of the outputs
+# Every file and folder name the tool writes, in one place: code never spells one elsewhere
+# (tests/test_output_names.py). The package's and the roll-up's names are the contract between
+# the counties and the city, so their words are declared in ``schemas/package.toml`` [file]
+# (always the file shipped with the tool, like the rest of the package format) and read here.
+
+CHECK_REPORT_NAME = "校验报告.xlsx"  # in the outputs folder, or in the period's folder beside its statistics
+METRICS_NAME = "metrics.json"
+CHARTS_FOLDER = "charts"  # in the period's folder
+PROBLEMS_CHART_NAME = "问题分类.png"
+COVERAGE_CHART_NAME = "全覆盖进度.png"
+TREND_CHART_NAME = "月度趋势.png"
+TEMPLATES_FOLDER = "templates"  # in the outputs folder: where the blank templates go by default
+WORKBENCH_EXPLANATIONS_NAME = "核实说明（工作台）.xlsx"  # in the INPUTS folder: the workbench's 核实说明
+SHORTCUT_NAME = "巡察统计工作台"  # the workbench's desktop launcher (.bat or .desktop), also its title
+PACKAGE_FORMAT_FILE = "package.toml"  # (an input, not an output: the format the names below come from)
+_WORKBOOK = "巡察工作统计"
+_COMPANION = "明细"
+_CRASH_LOG = "错误日志"
+
+
+def period_folder(period_label: str) -> str:
+    """The folder of a period's statistics in the outputs folder: its label (2020年度, 2020年06月)."""
+    return period_label
+
+
+def workbook_name(period_label: str) -> str:
+    """The leadership workbook: 巡察工作统计_<期间>.xlsx."""
+    return f"{_WORKBOOK}_{period_label}.xlsx"
+
+
+def companion_name(period_label: str) -> str:
+    """The companion workbook of the very long detail tables: 巡察工作统计_<期间>_明细.xlsx."""
+    return f"{_WORKBOOK}_{period_label}_{_COMPANION}.xlsx"
+
+
+def document_stem(office: str, kind: str, year: int, period_label: str) -> str:
+    """The drafts' name without suffix (.docx and .md): <办>2020年度巡察工作总结（初稿） for a year
+    (``kind`` annual), <办>巡察工作月报（2020年06月） for a month."""
+    if kind == "annual":
+        return f"{office}{year}年度巡察工作总结（初稿）"
+    return f"{office}巡察工作月报（{period_label}）"
+
+
+def crash_log_name(stamp: str) -> str:
+    """The log of an unexpected failure: 错误日志-<年月日-时分秒>.log."""
+    return f"{_CRASH_LOG}-{stamp}.log"
+
+
+@functools.cache
+def _package_words() -> dict[str, str]:
+    """``[file]`` of the shipped ``schemas/package.toml``."""
+    from .standard import SCHEMA_DIR, _load_toml  # on first use: most runs write no package
+
+    return dict(_load_toml(SCHEMA_DIR / PACKAGE_FORMAT_FILE)["file"])
+
+
+def package_name(county: str, period_label: str) -> str:
+    """A county's package for the city: 上报_<县名>_<期间>.xlsx."""
+    return f"{_package_words()['prefix']}_{county}_{period_label}.xlsx"
+
+
+def rollup_folder(period_label: str) -> str:
+    """The folder of the city's roll-up in the outputs folder: 汇总_<期间>."""
+    return f"{_package_words()['rollup_folder']}_{period_label}"
+
+
+def rollup_workbook_name(period_label: str) -> str:
+    """The city's workbook: 巡察工作汇总_<期间>.xlsx."""
+    return f"{_package_words()['rollup_workbook']}_{period_label}.xlsx"

@@ -35,6 +35,7 @@ from ..explanations import UNEXPLAINED
 from ..explanations import status as explanation_status
 from ..findings import Finding
 from ..model import Dataset
+from ..output import CHARTS_FOLDER, CHECK_REPORT_NAME, crash_log_name, rollup_folder
 from ..periods import Period
 from ..read.discover import discover
 from ..read.load import drop_invalid
@@ -44,7 +45,6 @@ from ..render.metrics import write_metrics
 from ..render.summary import write_documents
 from ..render.workbook import plan_workbooks, write_companion, write_main_workbook
 from ..rollup.export import county_name, county_name_missing, unexplained_warnings, write_export
-from ..rollup.format import package_format
 from ..rollup.load import CityInputs, load_city
 from ..rollup.run import check_rollup, write_rollup
 from ..standard import Standard
@@ -59,7 +59,6 @@ from .load import Progress, load_dataset
 from .messages import FIRST_FINDINGS_SHOWN, Notify, finding_line, quiet, summary_lines, tell
 from .runner import Background, collect, stage, waiting
 
-CHECK_REPORT_NAME = "校验报告.xlsx"
 INPUT_ERRORS = ("填报工作簿有错误，未生成统计结果。请按校验报告逐条改正后重新运行；"
                 "或加 --skip-invalid 只统计无错误的工作簿。")
 ROLLUP_ERRORS = ("上报包有错误，未生成汇总结果。"
@@ -144,7 +143,7 @@ def statistics(period: Period, ds: Dataset, std: Standard, outputs: Path, *, not
     with waiting(check_job), stage("build_report"):
         report = _build_report(ds, std, period)
     if charts is not None and charts.proc is not None:  # a small run: the chart data is sent pickled
-        charts.submit(charts_in_two, chart_data(report), out_dir / "charts")
+        charts.submit(charts_in_two, chart_data(report), out_dir / CHARTS_FOLDER)
     with stage("write_check_report (waited for)"):
         report_path = check_job.result()
     tell(notify, summary_lines(ds, report_path))
@@ -172,7 +171,7 @@ def _render(report: Report, out_dir: Path, notify: Notify, parallel: bool,
     companion and the charts are written by children while this process writes the metrics
     and the documents. ``charts``: a prepared child already drawing the charts (small runs)."""
     if charts is None or charts.proc is None:
-        charts = Background(write_charts, chart_data(report), out_dir / "charts", parallel=parallel)
+        charts = Background(write_charts, chart_data(report), out_dir / CHARTS_FOLDER, parallel=parallel)
     with waiting(charts), stage("plan_workbooks"):
         main, moved = plan_workbooks(report)
     jobs = [Background(write_companion, report, moved, out_dir, parallel=parallel and bool(moved)),
@@ -269,7 +268,7 @@ def run_rollup(period: Period, inputs: Path, outputs: Path, std: Standard, *, no
         raise UsageError(f"找不到输入文件夹“{inputs}”。请用 --inputs 指定存放各县区上报包的文件夹。")
     # Our own outputs are never read as packages: the outputs folder when it lies inside the
     # inputs, and this period's roll-up folder when the outputs folder is the inputs folder.
-    own = (outputs, outputs / package_format().rollup_folder(period.label))
+    own = (outputs, outputs / rollup_folder(period.label))
     city, ds = check_rollup(inputs, std, period, exclude=own)
     lines = partial(summary_lines, skipped_what=ROLLUP_SKIPPED, skipped_shown=ROLLUP_SKIPPED_SHOWN,
                     read_what="上报包")
@@ -325,7 +324,7 @@ def write_crash_log(outputs: Path) -> Path:
     for folder in (Path(outputs), Path.cwd()):
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            path = folder / f"错误日志-{stamp}.log"
+            path = folder / crash_log_name(stamp)
             path.write_text(text, encoding="utf-8")
             return path
         except OSError:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..output import TREND_CHART_NAME
 from ..render.charts import CHARTS, ChartData, write_charts
 from . import runner
 
-FORKED = ("月度趋势.png",)  # drawn by the helper: about half the work
+FORKED = (TREND_CHART_NAME,)  # drawn by the helper: about half the work
 
 
 def _draw(data: ChartData, charts_dir: Path, names: tuple[str, ...]) -> list[Path]:

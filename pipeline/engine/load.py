@@ -12,9 +12,10 @@ from pathlib import Path
 
 from ..check.explain import match_explanations
 from ..check.validate import check
+from ..explanations import in_order
 from ..model import Dataset
 from ..read.discover import discover, relative_name
-from ..read.load import combine, info, load_chunk, sort_findings
+from ..read.load import combine, info, load_chunk
 from ..read.normalize import attach_rounds, inherit_group
 from ..standard import Standard
 from .cache import ReadCache
@@ -54,6 +55,5 @@ def load_dataset(inputs: Path, std: Standard, progress: Progress | None = None, 
     findings += part.findings + found
     explained, about = match_explanations(part.frames.get("explanations"), findings, std)
     findings += about
-    sort_findings(findings, std)
-    return Dataset(tables=tables, sources=part.sources, findings=findings,
+    return Dataset(tables=tables, sources=part.sources, findings=in_order(findings, explained, std),
                    skipped=skipped, info=info(part.frames), explained=explained)

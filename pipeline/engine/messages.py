@@ -38,10 +38,10 @@ def summary_lines(ds: Dataset, report, skipped_what: str = "非填报工作簿�
         lines += [f"  {item.path}：{item.reason}" for item in ds.skipped[:skipped_shown]]
         if len(ds.skipped) > skipped_shown:
             lines.append(f"  ……其余 {len(ds.skipped) - skipped_shown} 个见校验报告。")
-    # Errors first, then the warnings still to explain, then the explained ones (marked).
+    # The first lines shown are the errors, then the warnings still to explain, then the explained
+    # ones (marked): each group in the one order of findings (the dataset's, findings.sort_findings).
     state = {f: explanation_status(f, ds.explained) for f in ds.findings if not f.is_error}
-    shown = sorted(ds.findings, key=lambda f: (not f.is_error, state.get(f) == EXPLAINED, f.file, f.sheet,
-                                               f.row or 0))
+    shown = sorted(ds.findings, key=lambda f: (not f.is_error, state.get(f) == EXPLAINED))  # stable
     lines += [finding_line(f, state.get(f, "")) for f in shown[:FIRST_FINDINGS_SHOWN]]
     if len(shown) > FIRST_FINDINGS_SHOWN:
         lines.append(f"  ……其余 {len(shown) - FIRST_FINDINGS_SHOWN} 处见校验报告。")

@@ -67,13 +67,6 @@ def combine(parts: list[Part]) -> Part:
                  [s for p in parts for s in p.sources])
 
 
-def sort_findings(findings: list[Finding], std: Standard) -> None:
-    """Sort in place: file, sheet (in the standard's order), row; errors first on a row."""
-    order = {sheet.name: i for i, sheet in enumerate(std.sheets.values())}
-    findings.sort(key=lambda f: (f.file, order.get(f.sheet, len(order)), f.sheet, f.row or 0, not f.is_error,
-                                 f.column, f.code))
-
-
 def _sources(reads: list[FileRead], frames: dict[str, pd.DataFrame]) -> list[SourceFile]:
     """A SourceFile per recognised workbook: hash, data rows per sheet, submissions."""
     rows: dict[str, dict[str, int]] = {}

@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..output import atomic_path
+from ..output import COVERAGE_CHART_NAME, PROBLEMS_CHART_NAME, TREND_CHART_NAME, atomic_path
 from .fonts import cjk_rc
 
 DPI = 150
@@ -147,15 +147,14 @@ def trend_chart(data: ChartData, target: Path) -> Path:
     return _save(fig, target)
 
 
-CHARTS = {"问题分类.png": problems_chart, "全覆盖进度.png": coverage_chart,
-          "月度趋势.png": trend_chart}
+CHARTS = {PROBLEMS_CHART_NAME: problems_chart, COVERAGE_CHART_NAME: coverage_chart, TREND_CHART_NAME: trend_chart}
 
 
 def warm_up() -> None:
-    """Do beforehand what the first chart of a process pays for (about 1 s on a small run):
-    import matplotlib, choose the Chinese font, and draw a small figure with Chinese text
-    into memory (loads the font file and matplotlib's lazily built classes). Nothing is
-    written. A child forked at the start of a run calls it (engine/runner.py)."""
+    """Do beforehand what the first chart of a process pays for, so that the charts start as
+    soon as their data arrives: import matplotlib, choose the Chinese font, and draw a small
+    figure with Chinese text into memory (loads the font file and matplotlib's lazily built
+    classes). Nothing is written. A child forked at the start of a run calls it (engine/start.py)."""
     import io
 
     import matplotlib

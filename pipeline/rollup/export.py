@@ -11,14 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from ..explanations import EXPLAINED, explanation_key
+from ..explanations import EXPLAINED, explained_findings, explanation_key
 from ..explanations import status as explanation_status
-from ..findings import Finding, finding
+from ..findings import Finding, finding, sort_findings
 from ..model import Dataset
+from ..output import package_name
 from ..render.metrics import plain
 from ..standard import Standard
 from ..stats.aggregate import INFO_COUNTY, info_item
-from .format import package_format
 from .indicators import indicators_from_metrics
 from .package import package_info, write_package
 
@@ -36,11 +36,10 @@ def county_name_missing(ds: Dataset, std: Standard) -> Finding:
                    item=INFO_COUNTY, item_header=sheet.header("item"), content_header=sheet.header("content"))
 
 
-def explained_rows(ds: Dataset) -> list[dict]:
+def explained_rows(ds: Dataset, std: Standard) -> list[dict]:
     """Every explained warning with its accepted text (the package's 核实说明), in the check
-    report's order (file, sheet, row)."""
-    done = [f for f in ds.findings if not f.is_error and explanation_status(f, ds.explained) == EXPLAINED]
-    done.sort(key=lambda f: (f.file, f.sheet, f.row or 0, f.column, f.code))
+    report's order (:func:`~pipeline.findings.sort_findings`)."""
+    done = sort_findings(explained_findings(ds.findings, ds.explained), std)
     return [{"file": f.file, "sheet": f.sheet, "row": f.row, "column": f.column, "code": f.code,
              "text": ds.explained[explanation_key(f)]} for f in done]
 
@@ -52,7 +51,7 @@ def unexplained_warnings(ds: Dataset) -> list[Finding]:
 
 def package_path(out_dir: Path, county: str, period_label: str) -> Path:
     """Where the package of ``county`` goes: beside the period's other outputs."""
-    return Path(out_dir) / package_format().package_name(county, period_label)
+    return Path(out_dir) / package_name(county, period_label)
 
 
 def write_export(report, full: Dataset, std: Standard, out_dir: Path, today: dt.date | None = None) -> Path:
@@ -64,4 +63,4 @@ def write_export(report, full: Dataset, std: Standard, out_dir: Path, today: dt.
                         generated=today or report.compiled_on, sha256s=[s.sha256 for s in report.sources],
                         unexplained=full.counts.unexplained)
     return write_package(package_path(out_dir, county, report.period.label), info,
-                         indicators_from_metrics(metrics, std), metrics["rounds"], explained_rows(full), std)
+                         indicators_from_metrics(metrics, std), metrics["rounds"], explained_rows(full, std), std)

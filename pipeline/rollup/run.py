@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..errors import InputErrors
 from ..model import Dataset, SourceFile
+from ..output import rollup_folder
 from ..periods import Period
 from ..standard import Standard
 from .checks import check_city
@@ -49,5 +50,5 @@ def write_rollup(city: CityInputs, std: Standard, period: Period, outputs: Path,
     outputs/汇总_<期间>/; return (that folder, the figures, [workbook, metrics.json])."""
     roster = city.roster
     rollup = build_rollup(city.packages, std, period, today, None if roster is None else [c for c, _, _ in roster])
-    out_dir = Path(outputs) / package_format().rollup_folder(period.label)
+    out_dir = Path(outputs) / rollup_folder(period.label)
     return out_dir, rollup, [write_rollup_workbook(rollup, std, out_dir), write_rollup_metrics(rollup, out_dir)]

@@ -167,7 +167,8 @@ class Pages:
         state = str(params.get("status", ""))
         findings = ds.findings if ds is not None else []
         shown = [f for f in findings if (not level or f.level.value == level) and (not file or f.file == file)]
-        rows = [r for r in views.check_rows(ds, shown) if not state or r.status == state] if ds is not None else []
+        rows = [] if ds is None else [r for r in views.check_rows(ds, shown, self.ws.std)
+                                      if not state or r.status == state]
         if failed_text and not any(r.anchor == failed and not r.f.is_error for r in rows):
             problem = problem or failed_text  # the row is not shown (an error, or gone): say it on top
         return self.render("check.html", request, status=status, ws=self.ws, ds=ds, problem=problem, rows=rows,
@@ -252,7 +253,7 @@ class Pages:
         return self.render("rollup.html", request, status=status, ws=self.ws, folder=folder,
                            folder_text=folder_text, period=period, packages=found, skipped=skipped,
                            rosters=rosters, problem=problem, last=last,
-                           findings=result.dataset.findings if result is not None else [],
+                           findings=views.rollup_findings(result, self.ws.std),
                            tables=views.rollup_tables(result, self.ws.std),
                            files=[(self._rel(p), p.name) for p in (result.written if result else [])
                                   if p.is_file()])

@@ -19,10 +19,10 @@ from .. import engine
 from ..errors import XunchaError
 from ..explanations import Key, explanation_key
 from ..model import Dataset
+from ..output import METRICS_NAME, TEMPLATES_FOLDER
 from ..standard import Standard
 from . import files
 
-TEMPLATES_FOLDER = "templates"  # under the outputs folder, as `xuncha template` writes by default
 KINDS = {"annual": "年度统计", "monthly": "月度统计", "export": "上报包"}  # export: a year or a month
 LOCK_WAIT_SECONDS = 120  # a check or an upload in progress is waited for, a run is not
 BUSY = "正在进行统计，请等它完成后再操作（本页会自动更新）。"
@@ -298,7 +298,7 @@ class Workspace:
         """(folder name, files) of every period's results in the outputs folder, newest first."""
         if not self.outputs.is_dir():
             return []
-        found = [d for d in self.outputs.iterdir() if d.is_dir() and (d / "metrics.json").is_file()]
-        found.sort(key=lambda d: (d / "metrics.json").stat().st_mtime, reverse=True)
+        found = [d for d in self.outputs.iterdir() if d.is_dir() and (d / METRICS_NAME).is_file()]
+        found.sort(key=lambda d: (d / METRICS_NAME).stat().st_mtime, reverse=True)
         return [(d.name, sorted(p for p in d.rglob("*") if p.is_file() and not p.name.startswith(".")))
                 for d in found]

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .. import engine
 from ..errors import EXIT_OK, UsageError
-from ..output import write_bytes
+from ..output import SHORTCUT_NAME, write_bytes
 from ..standard import Standard
 from .guards import new_token
 from .pages import create_app
@@ -32,7 +32,6 @@ from .runs import Workspace
 HOST = "127.0.0.1"  # never another address: the workbench is for this computer only
 STARTED = "工作台已启动：{url}"
 STOPPED = "工作台已关闭。"
-SHORTCUT_NAME = "巡察统计工作台"
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)  # Ctrl+C; the system asking the program to end
 
 
@@ -169,7 +168,7 @@ def batch_file(command: list[str], workdir: Path) -> str:
     """The text of a Windows .bat launcher (the window stays open: closing it stops the workbench)."""
     line = " ".join(_bat_arg(a) for a in command)
     return "\r\n".join(["@echo off", f"title {SHORTCUT_NAME}", f'cd /d "{workdir}"',
-                        "echo 正在启动巡察统计工作台，浏览器会自动打开。关闭本窗口即关闭工作台。", line, "pause", ""])
+                        f"echo 正在启动{SHORTCUT_NAME}，浏览器会自动打开。关闭本窗口即关闭工作台。", line, "pause", ""])
 
 
 def _bat_arg(arg: str) -> str:

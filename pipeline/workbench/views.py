@@ -16,7 +16,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import engine
-from ..explanations import EXPLAINED, NOT_EXPLAINABLE, UNEXPLAINABLE, UNEXPLAINED, Key, explanation_key, status
+from ..explanations import (
+    EXPLAINED,
+    NOT_EXPLAINABLE,
+    UNEXPLAINABLE,
+    UNEXPLAINED,
+    Key,
+    explanation_key,
+    in_order,
+    status,
+)
 from ..findings import Finding
 from ..model import Dataset
 from ..periods import cn_date
@@ -49,15 +58,15 @@ def anchor(key: Key) -> str:
     return "f-" + hashlib.sha1(repr(key).encode("utf-8")).hexdigest()[:12]
 
 
-def check_rows(ds: Dataset, shown: list[Finding]) -> list[CheckRow]:
-    """The rows of ``shown`` (findings of ``ds``), each with its state and explanation."""
+def check_rows(ds: Dataset, shown: list[Finding], std: Standard) -> list[CheckRow]:
+    """The rows of ``shown`` (findings of ``ds``) in the one order, each with its state and explanation."""
     named = engine.explanation_rows(ds.tables.get("explanations"))
     about: dict[Key, list[Finding]] = {}
     for f in ds.findings:
         if f.code in UNEXPLAINABLE and (f.file, f.row) in named:
             about.setdefault(named[(f.file, f.row)], []).append(f)
     out = []
-    for f in shown:
+    for f in in_order(shown, ds.explained, std):
         key = explanation_key(f)
         state = MUST_FIX if f.is_error else status(f, ds.explained)
         out.append(CheckRow(f, state, anchor(key), ds.explained.get(key, ""), about.get(key, [])))
@@ -200,6 +209,13 @@ def packages(city) -> list[PackageRow]:
         out.append(PackageRow(p.file, p.county, p.period_label, p.info.get("generated", ""), unexplained,
                               [f for f in p.findings if f.is_error]))
     return out
+
+
+def rollup_findings(run, std: Standard) -> list[Finding]:
+    """The findings of the last roll-up, in the one order."""
+    if run is None:
+        return []
+    return in_order(run.dataset.findings, run.dataset.explained, std)
 
 
 def rollup_tables(run, std: Standard) -> list[Table]:
