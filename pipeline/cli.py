@@ -33,7 +33,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _schemas(p: argparse.ArgumentParser) -> None:
     p.add_argument("--schemas", type=Path, default=None, metavar="文件夹",
-                   help="填报标准所在文件夹（standard.toml 等四个文件），默认使用本工具自带的标准")
+                   help="填报标准所在文件夹（standard.toml、wording.toml 等文件），默认使用本工具自带的标准")
 
 
 def _common(p: argparse.ArgumentParser, *, skip_invalid: bool = False) -> None:
@@ -51,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The full argument parser (also used by the tests to check help texts)."""
     parser = _Parser(
         prog=PROG,
-        description="县委巡察办巡察工作统计：读取填报工作簿，校验，生成月度、年度统计表、图表和总结初稿。",
+        description="县委巡察办巡察工作统计：读取填报工作簿，校验，生成年度、月度、季度、半年、届次等期间的统计表、图表和总结初稿。",
         epilog="示例：python run.py annual --year 2020",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -94,15 +94,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--month", required=True, metavar="年-月", help="统计月份，如 2020-06")
     _common(p, skip_invalid=True)
 
+    p = sub.add_parser("report", help="任意期间的统计（季度、半年、届次、自定义期间，也可年度、月份）：统计表和文稿",
+                       description="统计指定期间的巡察工作（与 annual/monthly 相同的校验、口径和输出文件），"
+                                   "输出到 outputs/<期间>/。期间的写法：年度 2020；月份 2020-06；"
+                                   "季度 2020Q2 或 2020年第二季度；半年 2020H1 或 2020年上半年；"
+                                   "届次 十四届（截至 --as-of 的日期，默认今天）；自定义期间 2020-03-01~2020-08-31。"
+                                   "季度有同比（上年同期）和环比（上季度），半年和年内的自定义期间有同比，届次按年度分列。",
+                       epilog="示例：python run.py report --period 2020Q2\n"
+                              "      python run.py report --period 2020年上半年\n"
+                              "      python run.py report --period 十四届 --as-of 2020-12-31",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    _period_option(p, required=True)
+    p.add_argument("--as-of", metavar="截至日期", default=None,
+                   help="届次统计的截至日期，如 2020-12-31；不填为今天（届次已结束的，统计到届末）")
+    _common(p, skip_invalid=True)
+
     package = package_name("<县名>", "<期间>")
-    p = sub.add_parser("export", help="导出上报包：统计指定年度或月份，并生成报送市委巡察办的上报包",
+    p = sub.add_parser("export", help="导出上报包：统计指定期间（年度、月份、季度、半年或自定义期间），"
+                                      "并生成报送市委巡察办的上报包",
                        description="与 annual/monthly 一样统计指定期间（输出相同的文件），再在该期间的输出文件夹中"
                                    f"生成上报包 {package}（只含统计数字、分轮次数字和核实说明，"
                                    "不含线索摘要、线索编号和人名）。有未说明的核实性问题（警告）时不生成上报包。",
-                       epilog="示例：python run.py export --year 2020")
+                       epilog="示例：python run.py export --year 2020\n"
+                              "      python run.py export --period 2020Q2",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
     when = p.add_mutually_exclusive_group(required=True)
     when.add_argument("--year", metavar="年份", help="上报年度，四位数字，如 2020")
     when.add_argument("--month", metavar="年-月", help="上报月份，如 2020-06")
+    _period_option(when, package=True)
     _common(p, skip_invalid=True)
     p.add_argument("--allow-unexplained", action="store_true",
                    help="还有未说明的核实性问题（警告）时也生成上报包；上报包的“未说明核实性问题”会写明处数")
@@ -110,10 +129,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("rollup", help="市级汇总：校验并汇总各县区的上报包",
                        description=f"读取文件夹（含子文件夹）中各县区的上报包（{package}）和可选的县区名单，"
                                    f"校验后汇总，输出到 outputs/{rollup_folder('<期间>')}/。有错误时只写校验报告。",
-                       epilog="示例：python run.py rollup --year 2020 --inputs 上报包")
+                       epilog="示例：python run.py rollup --year 2020 --inputs 上报包\n"
+                              "      python run.py rollup --period 2020Q2 --inputs 上报包",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
     when = p.add_mutually_exclusive_group(required=True)
     when.add_argument("--year", metavar="年份", help="汇总年度，四位数字，如 2020")
     when.add_argument("--month", metavar="年-月", help="汇总月份，如 2020-06")
+    _period_option(when, package=True)
     _schemas(p)
     p.add_argument("--inputs", type=Path, default=Path("inputs"), metavar="文件夹",
                    help="存放各县区上报包（和县区名单）的文件夹（含子文件夹），默认 inputs/")
@@ -132,6 +154,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="在桌面生成启动工作台的快捷方式（Windows 为 .bat 文件，Linux 为 .desktop 文件），"
                         "使用本次指定的输入、输出文件夹，然后退出")
     return parser
+
+
+def _period_option(p, *, required: bool = False, package: bool = False) -> None:
+    """``--period``: one grammar for every command that takes a period (spec periods.md §1)."""
+    forms = "2020、2020-06、2020Q2、2020年第二季度、2020H1、2020年上半年、2020-03-01~2020-08-31"
+    p.add_argument("--period", required=required, metavar="期间",
+                   help=(f"上报或汇总的期间：{forms}（季度、半年、自定义期间的上报包期间类型为季度、半年、自定义）"
+                         if package else f"统计期间：{forms}，或届次如 十四届"))
 
 
 def _port(text: str) -> int:
@@ -259,9 +289,26 @@ def _period(args, engine) -> int:
     return EXIT_OK
 
 
+def _report(args, engine) -> int:
+    """Any period of the one grammar (spec periods.md): the period's statistics, as annual/monthly."""
+    period = engine.period_of("report", args.period, args.as_of)
+    engine.run_period(period, args.inputs, args.outputs, engine.standard(args.schemas), notify=_say,
+                      progress=_progress(), skip_invalid=args.skip_invalid)
+    return EXIT_OK
+
+
+def _asked_period(args, engine, command: str):
+    """The period of ``--year``, ``--month`` or ``--period`` of export and rollup."""
+    if args.year:
+        return engine.period_of("annual", args.year)
+    if args.month:
+        return engine.period_of("monthly", args.month)
+    return engine.period_of(command, args.period)
+
+
 def _export(args, engine) -> int:
     """The county's package for the city (spec rollup.md): the period's run, then the package beside it."""
-    period = engine.period_of("annual", args.year) if args.year else engine.period_of("monthly", args.month)
+    period = _asked_period(args, engine, "export")
     engine.export_package(period, args.inputs, args.outputs, engine.standard(args.schemas), notify=_say,
                           progress=_progress(), skip_invalid=args.skip_invalid,
                           allow_unexplained=args.allow_unexplained)
@@ -270,12 +317,12 @@ def _export(args, engine) -> int:
 
 def _rollup(args, engine) -> int:
     """The city's roll-up of county packages (spec rollup.md)."""
-    period = engine.period_of("annual", args.year) if args.year else engine.period_of("monthly", args.month)
+    period = _asked_period(args, engine, "rollup")
     if engine.run_rollup(period, args.inputs, args.outputs, engine.standard(args.schemas), notify=_say).failed:
         raise InputErrors(engine.ROLLUP_ERRORS)
     return EXIT_OK
 
 
 COMMANDS = {"template": _template, "sample": _sample, "validate": _validate, "annual": _period,
-            "monthly": _period, "export": _export, "rollup": _rollup}
+            "monthly": _period, "report": _report, "export": _export, "rollup": _rollup}
 

@@ -288,6 +288,20 @@ _ENTRIES += (
           "{column}“{value}”已填写{end_header}（{end}），但本工作簿“{sheet_name}”表中没有该组发现的任何问题。"
           "请核对是否漏填；确实未发现问题的，请填写核实说明。",
           "a group with 结束日期 filled and no 发现问题 row in its workbook (on its 轮次信息 row, column 巡察组)"),
+    # --- the 文稿措辞 workbook (check/wording, periods.md §4)
+    Entry("wording-unknown", WARNING,
+          "编号“{value}”不是文稿中的措辞编号，本行不会使用。请照抄本工具生成的“{workbook}”中的编号"
+          "（重新生成：python run.py template），或删除本行。现有编号：{keys}。",
+          "a 文稿措辞 row whose 编号 names no phrase of schemas/wording.toml (on the row's 编号)"),
+    Entry("wording-invalid", ERROR, {
+        "braces": "本单位措辞中有花括号（大括号）。措辞只能是文字，不能有花括号；"
+                  "数字、日期和名单由程序生成，不要写进措辞。请删去花括号。",
+        "long": "本单位措辞有 {length} 个字，超过 {limit} 个字的上限。"
+                "请精简；数字、日期和名单由程序生成，不要写进措辞。",
+    }, "a 文稿措辞 phrase with braces (variant braces) or longer than wording.toml max_chars (long); "
+       "on its 本单位措辞 cell; the drafts are not written until it is fixed"),
+    Entry("wording-duplicate", ERROR, _KIND_DUPLICATE,
+          "more than one 文稿措辞 workbook in the inputs (names them all; the drafts could not tell which to use)"),
     # --- packages and the roll-up (rollup/)
     Entry("county-name-missing", ERROR,
           "“{sheet}”表中没有填写{item}，不能导出上报包（市委巡察办靠{item}区分各县区的上报包）。"

@@ -130,12 +130,20 @@ def companion_name(period_label: str) -> str:
     return f"{_WORKBOOK}_{period_label}_{_COMPANION}.xlsx"
 
 
-def document_stem(office: str, kind: str, year: int, period_label: str) -> str:
-    """The drafts' name without suffix (.docx and .md): <办>2020年度巡察工作总结（初稿） for a year
-    (``kind`` annual), <办>巡察工作月报（2020年06月） for a month."""
+def document_stem(office: str, kind: str, year: int, period_label: str, term: str = "") -> str:
+    """The drafts' name without suffix (.docx and .md), by period kind (periods.md §3):
+    <办>2020年度巡察工作总结（初稿） (annual); <办>2020年上半年巡察工作总结（初稿） (half-year);
+    <办>十四届县委巡察工作总结（初稿） (term); <办>巡察工作月报（2020年06月） (monthly);
+    <办>2020年第二季度巡察工作情况（初稿） (quarterly, range)."""
     if kind == "annual":
         return f"{office}{year}年度巡察工作总结（初稿）"
-    return f"{office}巡察工作月报（{period_label}）"
+    if kind == "half-year":
+        return f"{office}{period_label}巡察工作总结（初稿）"
+    if kind == "term":
+        return f"{office}{term}县委巡察工作总结（初稿）"
+    if kind == "monthly":
+        return f"{office}巡察工作月报（{period_label}）"
+    return f"{office}{period_label}巡察工作情况（初稿）"
 
 
 def crash_log_name(stamp: str) -> str:

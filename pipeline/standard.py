@@ -111,6 +111,15 @@ class Enum:
 
 
 @dataclass(frozen=True)
+class Phrase:
+    """A fixed phrase of the drafts (schemas/wording.toml): its key, where it is used, its default."""
+
+    key: str
+    where: str
+    default: str
+
+
+@dataclass(frozen=True)
 class Taxonomy:
     name: str
     categories: tuple[str, ...]
@@ -136,6 +145,8 @@ class Standard:
     rectified_status: str
     sheets: dict[str, Sheet] = field(default_factory=dict)
     rules: dict = field(default_factory=dict)  # schemas/rules.toml as read
+    phrases: tuple[Phrase, ...] = ()  # schemas/wording.toml: the drafts' fixed phrases, in order
+    phrase_max_chars: int = 500
 
     def workbook(self, wb_id: str) -> Workbook:
         for wb in self.workbooks:
@@ -168,6 +179,19 @@ class Standard:
                 seen.setdefault(cat, None)
         return tuple(seen)
 
+    @property
+    def default_wording(self) -> dict[str, str]:
+        """Every phrase's default text, by key (the drafts without a 文稿措辞 workbook)."""
+        return {p.key: p.default for p in self.phrases}
+
+    def phrase_problem(self, text: str) -> str | None:
+        """Why ``text`` cannot be a phrase (variant of ``wording-invalid``: "long", "braces"), or None."""
+        if "{" in text or "}" in text:
+            return "braces"
+        if len(text) > self.phrase_max_chars:
+            return "long"
+        return None
+
     def families(self) -> tuple[dict, ...]:
         """Families of 对象类别: ``{"id", "name", "members"}``."""
         return self.enums["org_category"].families
@@ -196,11 +220,12 @@ def _column(raw: dict) -> Column:
 
 
 def load_standard(schema_dir: Path = SCHEMA_DIR) -> Standard:
-    """Read the four schema files and check that they agree with each other."""
+    """Read the five schema files and check that they agree with each other."""
     std = _load_toml(schema_dir / "standard.toml")
     enums_raw = _load_toml(schema_dir / "enums.toml")
     tax_raw = _load_toml(schema_dir / "taxonomy.toml")
     rules = _load_toml(schema_dir / "rules.toml")
+    wording = _load_toml(schema_dir / "wording.toml")
 
     enums = {
         key: Enum(id=key, name=val["name"], values=tuple(val["values"]),
@@ -240,7 +265,9 @@ def load_standard(schema_dir: Path = SCHEMA_DIR) -> Standard:
         max_compression_ratio=rules["reading"]["max_compression_ratio"],
         compression_check_from_mb=rules["reading"]["compression_check_from_mb"],
         default_county=rules["output"]["default_county"],
-        rectified_status=rules["problems"]["rectified_status"], sheets=sheets, rules=rules)
+        rectified_status=rules["problems"]["rectified_status"], sheets=sheets, rules=rules,
+        phrases=tuple(Phrase(p["key"], p["where"], p["default"]) for p in wording["phrases"]),
+        phrase_max_chars=int(wording["max_chars"]))
     _check_consistency(standard)
     return standard
 
@@ -258,4 +285,10 @@ def _check_consistency(std: Standard) -> None:
             raise ValueError(f"schemas: coverage round type {rtype} is not a 巡察类型")
     if std.rectified_status not in std.enums["rectification_status"].values:
         raise ValueError(f"schemas: rectified_status {std.rectified_status} is not a 整改状态")
+    keys = [p.key for p in std.phrases]
+    if len(set(keys)) != len(keys):
+        raise ValueError("schemas: wording.toml names a phrase key twice")
+    for phrase in std.phrases:
+        if std.phrase_problem(phrase.default):
+            raise ValueError(f"schemas: wording.toml default of {phrase.key} has braces or is too long")
 

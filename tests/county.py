@@ -250,6 +250,20 @@ def _write_workbook(path: Path, sheets: dict[str, list[dict]]) -> Path:
     return wb.write_workbook(path, {wb.sheet_name(s): wb.table(s, rows) for s, rows in sheets.items()})
 
 
+def read_or_built(how: str, tmp_path_factory) -> Dataset:
+    """The county as typed frames built directly (``how`` "frames"), or written as workbooks and read
+    back by ``load_dataset`` ("workbooks"): the two variants of the hand-worked figure tests."""
+    if how == "frames":
+        return county_dataset()
+    from pipeline.engine import load_dataset
+
+    folder = tmp_path_factory.mktemp("county")
+    write_county(folder)
+    ds = load_dataset(folder, STD)
+    assert ds.errors == [], [f.message for f in ds.errors]
+    return ds
+
+
 def write_county(folder: Path, secret: str = CANARY, id_suffix: str = "") -> list[Path]:
     """Write the registry and one round workbook per submission under ``folder``."""
     folder = Path(folder)

@@ -14,7 +14,7 @@ import datetime as dt
 
 import pytest
 
-from county import A, B, C, county_dataset, write_county
+from county import A, B, C, read_or_built
 from pipeline.periods import annual, monthly
 from pipeline.stats.aggregate import build_report
 from pipeline.stats.rounds import round_summaries
@@ -25,15 +25,7 @@ TODAY = dt.date(2021, 1, 5)
 
 @pytest.fixture(scope="module", params=["frames", "workbooks"])
 def dataset(request, tmp_path_factory):
-    if request.param == "frames":
-        return county_dataset()
-    from pipeline.engine import load_dataset
-
-    folder = tmp_path_factory.mktemp("county")
-    write_county(folder)
-    ds = load_dataset(folder, STD)
-    assert ds.errors == [], [f.message for f in ds.errors]
-    return ds
+    return read_or_built(request.param, tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
@@ -340,7 +332,7 @@ def test_report_header_fields(year):
     assert (year.county, year.compiler, year.term) == ("青禾县", "中共青禾县委巡察工作领导小组办公室",
                                                        "十四届")
     assert year.compiled_on == TODAY
-    assert year.metrics["schema_version"] == 2
+    assert year.metrics["schema_version"] == 3  # 3: periods.md §2 (previous, preceding, by_year)
     assert len(year.metrics["sources"]) == 8  # registry + 7 round workbooks
 
 

@@ -268,7 +268,8 @@ def test_the_documents_state_the_overdue_count_and_name_the_organisations(report
             "巡察办将督促相关单位限期完成整改；另有2个问题的整改时限将在10天内到期。") in text
     dec = build_report(_dataset(), STD, monthly("2020-12"), today=TODAY)
     brief = write_documents(dec, tmp_path)[0][1].read_text(encoding="utf-8")
-    assert "逾期未整改问题4个，涉及县委办公室、县财政局等3个单位。" in brief  # the brief names two at most
+    # periods.md §3: a brief names every organisation with overdue rectifications (not two and 等)
+    assert "逾期未整改问题4个，涉及县委办公室、县财政局、县教育局。" in brief
 
 
 def test_the_golden_county_documents(tmp_path):

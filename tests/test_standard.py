@@ -22,6 +22,7 @@ def test_the_standard_holds_every_sheet_of_the_spec():
         "round": ["轮次信息", "巡察对象", "工作量", "发现问题", "问题线索"],
         "office": ["专项工作", "队伍建设", "学习培训"],
         "explanations": ["核实说明"],
+        "wording": ["文稿措辞"],  # periods.md §4
     }
     assert std.sheet("problems").header("found") == "发现日期"
     assert std.taxonomy_for_term("十四届").name == "三个聚焦"

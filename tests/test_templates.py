@@ -61,11 +61,11 @@ def _list_values(wb, formula: str) -> list[str]:
     return [row[0].value for row in wb[LISTS_SHEET][cells.replace("$", "")]]
 
 
-def test_three_templates_named_by_the_standard(templates):
+def test_four_templates_named_by_the_standard(templates):
     assert sorted(p.name for p in templates.values()) == sorted(
         wb.file for wb in STD.template_workbooks)
-    assert sorted(p.name for p in templates.values()) == [
-        "巡察对象名册.xlsx", "巡察轮次填报表.xlsx", "年度综合情况.xlsx"]
+    assert sorted(p.name for p in templates.values()) == [  # 文稿措辞: periods.md §4
+        "巡察对象名册.xlsx", "巡察轮次填报表.xlsx", "年度综合情况.xlsx", "文稿措辞.xlsx"]
 
 
 @pytest.mark.parametrize("wb_id", [wb.id for wb in STD.template_workbooks])

@@ -197,7 +197,7 @@ def test_template_validate_and_sample(installed):
     proc = _xuncha(installed, "template", "--out", "templates")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert sorted(p.name for p in (installed["cwd"] / "templates").glob("*.xlsx")) == sorted(
-        ["巡察对象名册.xlsx", "巡察轮次填报表.xlsx", "年度综合情况.xlsx"])
+        ["巡察对象名册.xlsx", "巡察轮次填报表.xlsx", "年度综合情况.xlsx", "文稿措辞.xlsx"])
     proc = _xuncha(installed, "sample", "--out", "sample")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     # 1 registry + the sample county's round workbooks, as many as in the repository's inputs/

@@ -131,7 +131,7 @@ def new_workbook(spec: Workbook, std: Standard,
     lists = _Lists(wb)
     for sheet in spec.sheets:
         _write_data_sheet(wb.create_sheet(sheet.name), sheet, std, lists, taxonomy)
-    lists.finish()
+    lists.finish(always=spec.template)
     _record_version(wb, spec, std)
     wb.active = 0
     for ws in wb.worksheets:
@@ -167,9 +167,10 @@ class _Lists:
                                          f"${letter}$2:${letter}${len(values) + 1}")
         return self.lists[values][1]
 
-    def finish(self) -> None:
-        """Write the lists on a hidden sheet placed after the data sheets."""
-        if not self.lists:
+    def finish(self, always: bool = False) -> None:
+        """Write the lists on a hidden sheet placed after the data sheets; ``always``: also when no
+        column has a dropdown (every template then has the sheet: one layout for all)."""
+        if not self.lists and not always:
             return
         ws = self.wb.create_sheet(LISTS_SHEET)
         for col, (values, (title, _)) in enumerate(self.lists.items(), start=1):
@@ -346,7 +347,31 @@ def save_workbook(wb: XlWorkbook, target: Path, stamp: dt.datetime | None = None
     return Path(target)
 
 
+# Template rows of a kind whose form is not blank: the 文稿措辞 workbook lists every phrase of the
+# standard (编号, 用在哪里, 默认措辞) for the office to fill 本单位措辞 (periods.md §4).
+WORDING = "wording"
+
+
+def prefilled_rows(spec: Workbook, std: Standard) -> dict[str, list[dict]]:
+    """Rows written into a template, by sheet id (none but the 文稿措辞 workbook's)."""
+    if spec.id != WORDING:
+        return {}
+    return {WORDING: [{"key": p.key, "where": p.where, "default": p.default} for p in std.phrases]}
+
+
+def _template(spec: Workbook, std: Standard) -> XlWorkbook:
+    wb = new_workbook(spec, std)
+    for sheet_id, rows in prefilled_rows(spec, std).items():
+        sheet = spec.sheet(sheet_id)
+        fill_rows(wb[sheet.name], sheet, rows)
+        for row in wb[sheet.name].iter_rows(min_row=2, max_row=len(rows) + 1):
+            for cell in row:
+                cell.alignment = WRAP
+    return wb
+
+
 def write_templates(out_dir: Path, std: Standard) -> list[Path]:
-    """Write the blank workbook of every kind of the standard that has one into ``out_dir``."""
-    return [save_workbook(new_workbook(spec, std), Path(out_dir) / spec.file)
+    """Write the blank workbook of every kind of the standard that has one into ``out_dir``
+    (the 文稿措辞 workbook with its phrases listed)."""
+    return [save_workbook(_template(spec, std), Path(out_dir) / spec.file)
             for spec in std.template_workbooks]

@@ -21,6 +21,7 @@ from .cross import cross_findings
 from .plan import plan_findings
 from .plausible import plausibility_findings
 from .rows import row_findings
+from .wording import wording_findings
 
 
 def check(frames: dict[str, pd.DataFrame], blanks: dict[str, pd.DataFrame], earlier: list[Finding],
@@ -35,4 +36,5 @@ def check(frames: dict[str, pd.DataFrame], blanks: dict[str, pd.DataFrame], earl
     findings += cross_findings(frames, reads, std)
     findings += plausibility_findings(frames, reads, earlier, std)
     findings += plan_findings(frames, std)
+    findings += wording_findings(frames, std)
     return findings, complete(frames, std)

@@ -36,7 +36,7 @@ from ..explanations import status as explanation_status
 from ..findings import Finding
 from ..model import Dataset
 from ..output import CHARTS_FOLDER, CHECK_REPORT_NAME, crash_log_name, rollup_folder
-from ..periods import Period
+from ..periods import Period, resolve_term
 from ..read.discover import discover
 from ..read.load import drop_invalid
 from ..render.charts import chart_data, write_charts
@@ -51,7 +51,7 @@ from ..standard import Standard
 from ..stats.aggregate import Report, build_report
 from ..stats.plan import PlanStatus, plan_status
 from ..stats.rounds import summaries_from_frames
-from ..stats.selection import Frames
+from ..stats.selection import Frames, to_date
 from . import runner
 from .cache import ReadCache
 from .charts import charts_in_two
@@ -137,6 +137,7 @@ def statistics(period: Period, ds: Dataset, std: Standard, outputs: Path, *, not
         raise InputErrors(INPUT_ERRORS)
     if ds.errors:
         ds = drop_invalid(ds, std)
+    period = resolve_term(period, registry_terms(ds))
     out_dir = outputs / period.folder
     parallel = len(ds.sources) >= runner.PARALLEL_RENDER_FILES
     check_job = Background(_write_check_report, ds, std, out_dir / CHECK_REPORT_NAME, parallel=parallel)
@@ -153,6 +154,15 @@ def statistics(period: Period, ds: Dataset, std: Standard, outputs: Path, *, not
     written = _render(report, out_dir, notify, parallel, charts)
     notify(f"{period.label}统计完成，共写出 {len(written)} 个文件，位于：{out_dir}")
     return PeriodRun(report, out_dir, report_path, written, ds)
+
+
+def registry_terms(ds: Dataset) -> list[tuple[str, dt.date, dt.date]]:
+    """(届次, 开始日期, 结束日期) of the registry's 届次设置 (a term period's span comes from it)."""
+    terms = ds.tables.get("terms")
+    if terms is None or terms.empty:
+        return []
+    return [(t, to_date(s), to_date(e)) for t, s, e in zip(terms["term"], terms["start"], terms["end"], strict=True)
+            if isinstance(t, str) and to_date(s) and to_date(e)]
 
 
 def _build_report(ds: Dataset, std: Standard, period: Period, today: dt.date | None = None) -> Report:

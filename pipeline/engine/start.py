@@ -8,10 +8,12 @@ are imported only once the child is on its way.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from pathlib import Path
 
 from ..errors import UsageError
-from ..periods import Period, annual, monthly
+from ..periods import KIND_NAMES, Period, annual, monthly, parse_date, parse_period, wrong_period
 from ..standard import SCHEMA_DIR, Standard, load_standard
 from . import runner
 
@@ -30,13 +32,36 @@ def standard(schemas: Path | None = None) -> Standard:
         raise UsageError(f"填报标准文件夹“{folder}”中的标准有误，无法使用：{exc}") from None
 
 
-def period_of(kind: str, text: str) -> Period:
-    """The Period of an ``annual`` year or ``monthly`` month given as text; UsageError if malformed.
+# The kinds a face may ask for: a kind of period, or a command taking any period.
+PERIOD_KINDS = tuple(KIND_NAMES)
+ANY_PERIOD = ("report", "export", "rollup")
+NO_TERM = ("export", "rollup")  # a package is of a year, month, quarter, half-year or range
+_OLD_SPELLING = re.compile(r"[^QqHh年届~～至]*")  # what --year/--month took (their own messages)
 
-    ``export`` and ``rollup`` take either (one box): a month when the text has a ``-``."""
-    if kind in ("export", "rollup"):
-        kind = "monthly" if "-" in text.strip() else "annual"
-    return annual(text.strip()) if kind == "annual" else monthly(text.strip())
+
+def period_of(kind: str, text: str, as_of: str | dt.date | None = None) -> Period:
+    """The Period of ``text`` for ``kind``: ``annual`` (a year), ``monthly`` (a month), another kind
+    of periods.md §1 (the text must be of that kind), or ``report``/``export``/``rollup`` (any
+    period of the one grammar; no term for a package). ``as_of``: a term's --as-of day.
+    UsageError (exit 2) with a Chinese line when the text is not such a period."""
+    text = str(text or "").strip()
+    if kind == "annual":
+        return annual(text)
+    if kind == "monthly":
+        return monthly(text)
+    day = parse_date(as_of) if isinstance(as_of, str) and as_of.strip() else (as_of or None)
+    if kind in NO_TERM and _OLD_SPELLING.fullmatch(text) and text.count("-") <= 1 and not day:
+        return monthly(text) if "-" in text else annual(text)  # a year or a month, as before
+    if kind not in (*PERIOD_KINDS, *ANY_PERIOD):
+        raise UsageError(f"不认识的统计类型“{kind}”。")
+    period = parse_period(text, day if isinstance(day, dt.date) else None)
+    if kind in NO_TERM and period.kind == "term":
+        raise UsageError("上报包和汇总不按届次做：请用年度、季度、半年、月份或自定义期间（如 2020Q2）。"
+                         "届次的统计请用 report --period " + text + "。")
+    if kind in PERIOD_KINDS and period.kind != kind:
+        raise UsageError(f"选择的是{KIND_NAMES[kind]}，期间“{text}”不是这一类。"
+                         + wrong_period(text).message.split("。", 1)[1])
+    return period
 
 
 def _warm_charts() -> None:

@@ -51,26 +51,30 @@ class ChartData:
     coverage_as_of: dt.date
     coverage: tuple[tuple[str, int, int], ...]  # (对象类别, to inspect, inspected)
     talks_label: str  # 个别谈话（人次）
-    trend: tuple[tuple[int, int, int], ...]  # (month, talks, problems) of each month of the year
+    trend: tuple[tuple[str, int, int], ...]  # (6月 or, across years, 2019年; talks, problems)
+    trend_title: str = ""
 
 
 def chart_data(report) -> ChartData:
     """The values of ``report`` (a stats.aggregate.Report) that the charts draw."""
-    from .tables import short_names, total_label
+    from .tables import period_word, short_names, total_label
+    from .tables_detail import trend_label, trend_span
 
     series = [(report.period.label, report.main)]
-    if report.ytd is not None:
-        series = [("本月", report.main), (f"本年累计（{report.ytd.period.label}）", report.ytd)]
+    if report.two_blocks:
+        series = [(period_word(report), report.main), (f"本年累计（{report.ytd.period.label}）", report.ytd)]
     cov = report.coverage
     return ChartData(
-        period_label=report.period.label, year=report.period.year,
+        period_label=report.period.label, year=report.period.end.year,
         categories=tuple(r["label"] for r in series[-1][1].category_rows),
         short=short_names(report.std),
         series=tuple((name, dict(figures.problems_by_category)) for name, figures in series),
         coverage_term=cov.term, coverage_as_of=cov.as_of,
         coverage=tuple((c, cov.by_category[c].total, cov.by_category[c].inspected) for c in cov.by_category),
         talks_label=total_label(report.std, "talks"),
-        trend=tuple((t["month"], t["talks"], t["problems"]) for t in report.trend))
+        trend=tuple((trend_label(t), t["talks"], t["problems"]) for t in report.trend),
+        trend_title=(f"{trend_span(report)}各年度" if report.trend and "year" in report.trend[0]
+                     else f"{report.period.end.year}年各月") + "个别谈话和发现问题")
 
 
 def _whole_numbers(axis) -> None:
@@ -126,7 +130,7 @@ def coverage_chart(data: ChartData, target: Path) -> Path:
 
 def trend_chart(data: ChartData, target: Path) -> Path:
     """个别谈话 (columns) and 发现问题 (line, right axis) per month of the year."""
-    months = [f"{month}月" for month, _, _ in data.trend]
+    months = [label for label, _, _ in data.trend]
     talks = [t for _, t, _ in data.trend]
     problems = [p for _, _, p in data.trend]
     fig = _figure(8, 4.2)
@@ -143,7 +147,7 @@ def trend_chart(data: ChartData, target: Path) -> Path:
     right.set_ylim(0, max([1] + problems) * 1.15)
     handles = [bars, right.get_lines()[0]]
     fig.legend(handles, [h.get_label() for h in handles], loc="outside lower center", ncols=2)
-    ax.set_title(f"{data.year}年各月个别谈话和发现问题")
+    ax.set_title(data.trend_title or f"{data.year}年各月个别谈话和发现问题")
     return _save(fig, target)
 
 

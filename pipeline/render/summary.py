@@ -1,4 +1,5 @@
-"""Render stage: the annual summary draft (年度巡察工作总结) and the monthly brief (巡察工作月报).
+"""Render stage: the summary drafts (年度、半年、届次巡察工作总结) and the briefs (巡察工作月报,
+季度和自定义期间的巡察工作情况), one per period (spec periods.md §3).
 
 The wording lives in Jinja2 templates under ``render/wording/`` that the office may
 edit; this module fills them with :func:`pipeline.summary_context.build_context`,
@@ -24,6 +25,11 @@ from .summary_context import build_context, missing, office_name
 TEMPLATE_DIR = Path(__file__).resolve().parent / "wording"
 ANNUAL_TEMPLATE = "年度巡察工作总结.md.j2"
 MONTHLY_TEMPLATE = "巡察工作月报.md.j2"
+TERM_TEMPLATE = "届次巡察工作总结.md.j2"
+# Which template writes each kind's draft (periods.md §3): a half-year has the annual structure,
+# a quarter and a range get a brief like the month's.
+TEMPLATES = {"annual": ANNUAL_TEMPLATE, "half-year": ANNUAL_TEMPLATE, "monthly": MONTHLY_TEMPLATE,
+             "quarterly": MONTHLY_TEMPLATE, "range": MONTHLY_TEMPLATE, "term": TERM_TEMPLATE}
 
 _DIGITS = "零一二三四五六七八九"
 _UNITS = ((1000, "千"), (100, "百"), (10, "十"))
@@ -183,13 +189,14 @@ def render_text(template_name: str, context: dict, template_dir: Path = TEMPLATE
 def document_stem(report) -> str:
     """File name (without suffix) of the period's document."""
     period = report.period
-    return names.document_stem(office_name(report.county, report.std), period.kind, period.year, period.label)
+    return names.document_stem(office_name(report.county, report.std), period.kind, period.end.year, period.label,
+                               term=period.term)
 
 
 def write_documents(report, out_dir: Path,
                     template_dir: Path = TEMPLATE_DIR) -> tuple[list[Path], int]:
     """Write the period's document (.docx and .md); return the paths and the marker count."""
-    name = ANNUAL_TEMPLATE if report.period.kind == "annual" else MONTHLY_TEMPLATE
+    name = TEMPLATES[report.period.kind]
     blocks = parse_blocks(render_text(name, build_context(report), template_dir))
     stem = document_stem(report)
     out_dir = Path(out_dir)

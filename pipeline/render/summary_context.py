@@ -199,6 +199,65 @@ def plan_view(report) -> dict | None:
             "round_workbook": std.workbook("round").name}
 
 
+def next_plan_view(report) -> dict | None:
+    """The plan of the span after the period (stats/plan.next_plan), None without plan rows in it."""
+    plan, std = report.next_plan, report.std
+    if plan is None:
+        return None
+    categories = unit_categories(report)
+    rounds = [{"term": r.term, "round": r.round, "types": list(r.types), "type": r.types[0] if r.types else "",
+               "groups": list(r.groups), "group_count": len(r.groups), "start": r.start, "end": r.end,
+               "org_count": r.org_count,
+               "categories": [{"category": c, "count": len(n)} for c, n in r.orgs_by_category.items()]}
+              for r in plan.rounds]
+    families = [{"id": fam["id"], "name": fam["name"], "total": plan.families[fam["id"]].total,
+                 "inspected": plan.families[fam["id"]].inspected, "planned": plan.families[fam["id"]].planned,
+                 "remaining": plan.families[fam["id"]].unplanned,
+                 "unplanned": [n for n in plan.remaining if categories.get(n) in fam["members"]]}
+                for fam in std.families()]
+    return {"start": plan.start, "end": plan.end, "rounds": rounds, "families": families,
+            "term": report.coverage.term}
+
+
+def rounds_by_year(report) -> list[dict]:
+    """The period's rounds by the calendar year they started in (a round begun before the period
+    counts in its first year), each year with its rounds and their count per 巡察类型."""
+    period, std = report.period, report.std
+    years: dict[int, list] = {}
+    for r in report.rounds:
+        years.setdefault(max(to_date(r.start), period.start).year, []).append(r)
+    order = {t: i for i, t in enumerate(std.enum_values("round_type"))}
+    out = []
+    for year in sorted(years):
+        rounds = years[year]
+        types: dict[str, int] = {}
+        for r in sorted(rounds, key=lambda r: order.get(r.type, len(order))):
+            types[r.type] = types.get(r.type, 0) + 1
+        out.append({"year": year, "rounds": [round_view(r, period, std) for r in rounds],
+                    "types": [{"type": t, "rounds": n} for t, n in types.items()]})
+    return out
+
+
+# ------------------------------------------------------------------ the period's words
+
+HALF_NAMES = {1: "上半年", 7: "下半年"}
+
+
+def period_words(period) -> dict:
+    """How the drafts name the period: ``span_word`` (2020年, 2020年上半年) begins the opening
+    sentence, ``this_period`` (本年度, 上半年, 本季度, 本月, 本届, 本期) stands for it,
+    ``plan_title`` names a summary's closing section, ``next_label`` the span it plans."""
+    kind, year = period.kind, period.end.year
+    half = HALF_NAMES.get(period.start.month, "") if kind == "half-year" else ""
+    span_word = {"annual": f"{year}年", "half-year": f"{year}年{half}"}.get(kind, period.label)
+    this = {"annual": "本年度", "half-year": half, "quarterly": "本季度", "monthly": "本月",
+            "term": "本届"}.get(kind, "本期")
+    nxt = period.next_span()
+    next_label = ("下半年" if nxt.kind == "half-year" else f"{nxt.year}年") if nxt is not None else ""
+    return {"span_word": span_word, "this_period": this, "next_label": next_label,
+            "plan_title": f"{next_label}工作计划" if next_label else ""}
+
+
 # ------------------------------------------------------------------ office sheets
 
 def _office_gap(report, std: Standard):
@@ -224,9 +283,14 @@ def build_context(report) -> dict:
     period, metrics, std = report.period, report.metrics, report.std
     office = report.office.rows
     return {
-        "kind": period.kind, "year": period.year, "next_year": period.year + 1,
+        "kind": period.kind, "year": period.end.year, "next_year": period.end.year + 1,
         "period_label": period.label, "period_start": period.start, "period_end": period.end,
-        "month": period.end.month,
+        "month": period.end.month, **period_words(period),
+        "wording": dict(report.wording.phrases if report.wording else std.default_wording),
+        "previous": metrics.get("previous"), "preceding": metrics.get("preceding"),
+        "by_year": [{"year": y.period.start.year, "label": y.period.label, **y.totals} for y in report.by_year or []],
+        "next_plan": next_plan_view(report), "term_name": period.term or report.term,
+        "rounds_by_year": rounds_by_year(report),
         "county": report.county, "office": office_name(report.county, std),
         "compiler": report.compiler, "compiled_on": to_date(report.compiled_on),
         "term": report.term, "excluded": list(report.excluded), "checks": report.checks.as_dict(),

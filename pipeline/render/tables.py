@@ -1,7 +1,9 @@
 """The Chinese tables 1–6 and 9 of the leadership workbook (outputs.md), built from a Report.
 
-Monthly reports show 本月 and 本年累计 side by side (two-row headers); where the
-previous year has data each block also gets 上年同期, 同比增减 and 增减幅度.
+Monthly reports (and quarters, half-years not starting in January) show the period and
+本年累计 side by side (two-row headers); where the previous year has data each block also
+gets 上年同期, 同比增减 and 增减幅度; a quarter's own block also gets 上季度, 环比增减 and
+环比幅度 (periods.md §2); a term's 表1 has one column per calendar year after the term's total.
 """
 
 from __future__ import annotations
@@ -45,17 +47,26 @@ def total_label(std: Standard, key: str) -> str:
     return h(std, "workload", key)
 
 
+PERIOD_WORDS = {"annual": "本年度", "monthly": "本月", "quarterly": "本季度", "half-year": "本期", "term": "本届",
+                "range": "本期"}
+
+
+def period_word(report: Report) -> str:
+    """How the tables and drafts call the period itself: 本月, 本季度, 本年度, 本届, 本期."""
+    return PERIOD_WORDS.get(report.period.kind, "本期")
+
+
 def blocks(report: Report) -> list[tuple[str, Figures, Figures | None]]:
     """(block name, figures, previous-year figures) per column block."""
-    if report.ytd is None:
+    if not report.two_blocks:
         return [(report.period.label, report.main, report.previous)]
-    return [(f"本月（{report.period.label}）", report.main, report.previous),
+    return [(f"{period_word(report)}（{report.period.label}）", report.main, report.previous),
             (f"本年累计（{report.ytd.period.label}）", report.ytd, report.previous_ytd)]
 
 
 def _group(report: Report, name: str) -> str:
-    """Column-group name: only monthly reports have two blocks and need group headers."""
-    return name if report.ytd is not None else ""
+    """Column-group name: only reports with two blocks need group headers."""
+    return name if report.two_blocks else ""
 
 
 # ---------------------------------------------------------------- 表1 总体情况
@@ -69,37 +80,65 @@ def _comparison_cells(now, before, is_rate: bool) -> list:
     return [now, before, now - before, delta_rate(now, before)]
 
 
+def _block_comparisons(report: Report, k: int, fig: Figures, prev: Figures | None) -> list[Figures | None]:
+    """The figures a block is compared with: 上年同期, and for a quarter's own block 上季度."""
+    return [prev] + ([report.preceding] if k == 0 and report.preceding is not None else [])
+
+
 def _overview_columns(report: Report) -> list[Col]:
     cols = [Col("指标")]
-    for name, _fig, prev in blocks(report):
+    if report.by_year:
+        return cols + [Col(f"{period_word(report)}合计（{report.period.label}）")] + \
+            [Col(f.period.label) for f in report.by_year]
+    for k, (name, _fig, prev) in enumerate(blocks(report)):
         group = _group(report, name)
         cols.append(Col("本期" if group else name, group))
         if prev is not None:
             cols += [Col(f"上年同期（{prev.period.label}）", group), Col("同比增减", group),
                      Col("增减幅度", group)]
+        if k == 0 and report.preceding is not None:
+            cols += [Col(f"上季度（{report.preceding.period.label}）", group), Col("环比增减", group),
+                     Col("环比幅度", group)]
     return cols
 
 
+def _overview_cells(report: Report, value, is_rate: bool = False) -> list:
+    """One row's cells after its label: ``value(figures)`` of each block and its comparisons."""
+    if report.by_year:
+        return [value(report.main)] + [value(f) for f in report.by_year]
+    cells = []
+    for k, (_, fig, prev) in enumerate(blocks(report)):
+        now = value(fig)
+        cells.append(now)
+        for other in _block_comparisons(report, k, fig, prev):
+            if other is not None:
+                cells += _comparison_cells(now, value(other), is_rate)[1:]
+    return cells
+
+
+def _rate(fig: Figures):
+    return rate(fig.totals["problems_rectified"], fig.totals["problems"])
+
+
 def overview(report: Report) -> Table:
-    """表1: every total of the period (and year-to-date), with 同比 where possible."""
+    """表1: every total of the period (and year-to-date), with 同比 (and a quarter's 环比) where
+    possible; for a term, the term's total and each calendar year."""
     std = report.std
-    rows = []
-    for key in totals_keys(std):
-        row = [total_label(std, key)]
-        for _, fig, prev in blocks(report):
-            row += _comparison_cells(fig.totals[key], prev.totals[key] if prev else None, False)
-        rows.append(row)
-    row = ["整改率（已整改÷发现问题）"]
-    for _, fig, prev in blocks(report):
-        now = rate(fig.totals["problems_rectified"], fig.totals["problems"])
-        before = rate(prev.totals["problems_rectified"], prev.totals["problems"]) if prev else None
-        row += _comparison_cells(now, before, True)
-    rows.append(row)
+    rows = [[total_label(std, key), *_overview_cells(report, lambda f, key=key: f.totals[key])]
+            for key in totals_keys(std)]
+    rows.append(["整改率（已整改÷发现问题）", *_overview_cells(report, _rate, is_rate=True)])
     notes = ["统计口径：巡察轮次、巡察组为统计期内在巡（进驻至结束日期与统计期有交叉）的轮次和组；"
              "巡察党组织按进驻日期、工作量按统计日期、问题和线索按发现日期计入统计期；"
              "已整改为统计期内发现、截至期末已完成整改的问题。"]
-    if report.previous is None:
+    if report.by_year:
+        notes.append("各年度列按同一口径统计该年度（届内部分）的数字：已整改为截至该年末已完成整改的问题，"
+                     "巡察轮次、巡察组跨年的在各年都计入，因此各年相加可能与届内合计不同。")
+    elif report.previous is None and report.period.in_one_year:
         notes.append("上年同期没有填报数据，不列同比。")
+    elif report.previous is None:
+        notes.append("统计期跨年度，不列同比。")
+    if report.period.kind == "quarterly" and report.preceding is None:
+        notes.append("上季度及以前没有填报数据，不列环比。")
     return Table("总体情况", f"表1 {report.period.label}巡察工作总体情况",
                  _overview_columns(report), rows, notes=notes)
 
@@ -139,7 +178,7 @@ def by_group(report: Report) -> Table:
     if rows:
         rows.append([TOTAL, "", "", "", "", "", ""] + [sum(g[k] for g in groups)
                                                        for k in group_figures(std)])
-    scope = "本月" if report.ytd is not None else "本年度"
+    scope = period_word(report)
     return Table("分巡察组", f"表3 {report.period.label}各巡察组工作情况", cols, rows,
                  total_rows=1 if rows else 0,
                  notes=[f"数字为{scope}计入的部分（口径同表1）；合计与表1一致。"])

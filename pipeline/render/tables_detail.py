@@ -11,10 +11,9 @@ from ..periods import cn_date
 from ..stats.aggregate import Report
 from ..stats.selection import cell_list, to_date, work_keys
 from .table_model import Chart, Col, Table
-from .tables import TOTAL, h, total_label, yes_no
+from .tables import TOTAL, h, period_word, total_label, yes_no
 
 SOURCE, ROW = "来源文件", "行号"
-IN_MONTH = "计入本月"
 GROUP_LEVEL = "（巡察组整体）"
 
 
@@ -24,37 +23,55 @@ def or_blank(values: list) -> list:
 
 
 def _month_flags(report: Report, days: list) -> list[list]:
-    """The 计入本月 column (as a list of columns: none for annual reports)."""
+    """The 计入本月 (本季度, 本期) column (as a list of columns: none with one block)."""
     std = report.std
-    if report.ytd is None:
+    if not report.two_blocks:
         return []
     return [[yes_no(std, report.period.contains(d)) for d in days]]
 
 
 def _month_col(report: Report) -> list[Col]:
-    return [Col(IN_MONTH)] if report.ytd is not None else []
+    return [Col(f"计入{period_word(report)}")] if report.two_blocks else []
 
 
 def _scope(report: Report, frame, date_col: str, unit: str) -> str:
     """（2020年1—6月，共8个，其中本月5个） for monthly; （共11个） for annual."""
     total = f"共{len(frame)}{unit}"
-    if report.ytd is None:
+    if not report.two_blocks:
         return f"（{total}）"
     month = sum(report.period.contains(to_date(d)) for d in frame[date_col])
-    return f"（{report.detail.period.label}，{total}，其中本月{month}{unit}）"
+    return f"（{report.detail.period.label}，{total}，其中{period_word(report)}{month}{unit}）"
 
 
 # ---------------------------------------------------------------- 表10 月度趋势
 
+def trend_label(step: dict) -> str:
+    """A step of the trend: 6月, or across years 2019年."""
+    return f"{step['year']}年" if "year" in step else f"{step['month']}月"
+
+
+def trend_span(report: Report) -> str:
+    """What the trend covers: 2020年1—6月; 2020年3—8月 (a range); 2016—2020年 (across years)."""
+    period, steps = report.period, report.trend
+    if steps and "year" in steps[0]:
+        return f"{steps[0]['year']}—{steps[-1]['year']}年"
+    first = steps[0]["month"] if steps else 1
+    return f"{period.end.year}年{first}—{period.end.month}月"
+
+
 def trend(report: Report) -> Table:
-    """表10: 个别谈话 and 发现问题 per month of the year, to the period end."""
+    """表10: 个别谈话 and 发现问题 per month of the year, to the period end (per year across years)."""
     std = report.std
-    cols = [Col("月份"), Col(total_label(std, "talks")), Col("发现问题（个）")]
-    rows = [[f"{t['month']}月", t["talks"], t["problems"]] for t in report.trend]
-    chart = Chart("trend", f"{report.period.year}年各月个别谈话和发现问题", 0, (1, 2), 0, len(rows) - 1)
-    span = f"{report.period.year}年1—{report.period.end.month}月"
-    return Table("月度趋势", f"表10 {report.period.label}各月个别谈话和发现问题（{span}）", cols, rows,
-                 notes=["个别谈话按工作量的统计日期、发现问题按发现日期计入月份。"], charts=[chart])
+    by_year = bool(report.trend) and "year" in report.trend[0]
+    cols = [Col("年份" if by_year else "月份"), Col(total_label(std, "talks")), Col("发现问题（个）")]
+    rows = [[trend_label(t), t["talks"], t["problems"]] for t in report.trend]
+    steps = "各年度" if by_year else "各月"
+    title = f"{trend_span(report) if by_year else f'{report.period.end.year}年'}{steps}个别谈话和发现问题"
+    chart = Chart("trend", title, 0, (1, 2), 0, len(rows) - 1)
+    return Table("月度趋势", f"表10 {report.period.label}{steps}个别谈话和发现问题（{trend_span(report)}）",
+                 cols, rows, notes=[
+                     f"个别谈话按工作量的统计日期、发现问题按发现日期计入{'年度' if by_year else '月份'}。"],
+                 charts=[chart])
 
 
 # ---------------------------------------------------------------- 表11 问题明细
@@ -131,7 +148,7 @@ def workload(report: Report) -> Table:
     rows = [list(row) for row in zip(*columns, *_month_flags(report, c["date"]))]
     if rows:
         rows.append([TOTAL, "", "", "", "", ""] + [int(df[k].sum()) for k in keys] + ["", ""]
-                    + ([""] if report.ytd is not None else []))
+                    + ([""] if report.two_blocks else []))
     return Table("工作量明细", f"表13 {report.period.label}工作量明细{_scope(report, df, 'date', '行')}",
                  cols, rows,
                  total_rows=1 if rows else 0)

@@ -15,6 +15,12 @@ Over the plan rows of the coverage term (the term containing ``as_of``, see cove
 
 The plan is optional: with no plan row at all (an empty or absent sheet) there is no
 :class:`PlanStatus` and the outputs say so. Silent groups do not depend on the plan.
+
+The plan of the next span (:func:`next_plan`, periods.md §3): the plan rows whose 计划进驻日期
+falls in the span a summary's closing section is about (the next year; the second half-year),
+as rounds (轮次, 巡察类型, organisations by 对象类别), and what remains for 全覆盖 of the coverage
+term after them: units in force at the period end, not inspected, and not named by a plan row
+of the span whose own 巡察类型 counts toward coverage.
 """
 
 from __future__ import annotations
@@ -100,6 +106,34 @@ class PlanStatus:
         return [o for o in self.orgs if not o.inspected]
 
 
+@dataclass(frozen=True)
+class PlannedRound:
+    """A round of the plan in the next span: its groups, types, dates and organisations."""
+
+    term: str
+    round: int
+    types: list[str]  # 巡察类型 of its rows, distinct, in the standard's order
+    groups: list[str]
+    start: dt.date  # earliest 计划进驻日期
+    end: dt.date | None  # latest 计划结束日期
+    orgs_by_category: dict[str, list[str]]  # 对象类别 (standard order) -> names (registry order)
+
+    @property
+    def org_count(self) -> int:
+        return sum(len(names) for names in self.orgs_by_category.values())
+
+
+@dataclass
+class NextPlan:
+    """The plan rows of the next span, and 全覆盖 of the coverage term after them."""
+
+    start: dt.date
+    end: dt.date
+    rounds: list[PlannedRound]  # ordered by term, round
+    families: dict[str, Projection]  # family -> total, inspected by the period end, planned in the span
+    remaining: list[str]  # units in force neither inspected nor planned in the span, registry order
+
+
 # ---------------------------------------------------------------- computing
 
 
@@ -152,6 +186,41 @@ def compute_plan(frames: Frames, coverage: Coverage) -> PlanStatus | None:
                       orgs=_planned_orgs(frames, plan, as_of), families=families, by_category=by_category,
                       unplanned=list(units.loc[~units["inspected"] & ~units["planned"], "name"]),
                       planned_in=planned_in)
+
+
+def _planned_round(frames: Frames, rows: pd.DataFrame) -> PlannedRound:
+    std, order = frames.std, frames.registry_order
+    type_rank = {t: i for i, t in enumerate(std.enum_values("round_type"))}
+    by_category: dict[str, list[str]] = {c: [] for c in std.enum_values("org_category")}
+    for org in sorted(set(rows["org"]), key=lambda o: order.get(o, len(order))):
+        by_category.setdefault(frames.registry_category.get(org) or "", []).append(org)
+    ends = rows["end"].dropna()
+    return PlannedRound(
+        term=rows["term"].iloc[0], round=int(rows["round"].iloc[0]),
+        types=sorted(set(rows["type"].dropna()), key=lambda t: type_rank.get(t, len(type_rank))),
+        groups=sorted(set(rows["group"]), key=lambda g: frames.group_rank(rows["term"].iloc[0],
+                                                                          int(rows["round"].iloc[0]), g)),
+        start=to_date(rows["start"].min()), end=to_date(ends.max()) if len(ends) else None,
+        orgs_by_category={c: names for c, names in by_category.items() if names})
+
+
+def next_plan(frames: Frames, coverage: Coverage, start: dt.date, end: dt.date) -> NextPlan | None:
+    """The plan of the span [start, end] (see the module docstring); None without plan rows in it."""
+    plan = frames.plan
+    rows = dated_between(plan[plan["org"].notna() & plan["group"].notna() & (plan["round"] > 0)], "start", start, end)
+    if rows.empty:
+        return None
+    term_order = frames.term_order
+    keys = sorted({(t, int(r)) for t, r in zip(rows["term"], rows["round"])},
+                  key=lambda k: (term_order.get(k[0], len(term_order)), k[1]))
+    rounds = [_planned_round(frames, rows[(rows["term"] == t) & (rows["round"] == r)]) for t, r in keys]
+    counting = set(rows.loc[rows["type"].isin(frames.std.coverage_round_types), "org"])
+    units = coverage.units[coverage.units["in_force"]].copy()
+    units["planned"] = ~units["inspected"] & units["name"].isin(counting)
+    families = {fam["id"]: _projection(units[units["category"].isin(fam["members"])])
+                for fam in frames.std.families()}
+    return NextPlan(start, end, rounds, families,
+                    list(units.loc[~units["inspected"] & ~units["planned"], "name"]))
 
 
 def plan_status(frames: Frames, as_of: dt.date) -> PlanStatus | None:
