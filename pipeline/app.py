@@ -272,30 +272,38 @@ def run_period(period, ds: Dataset, std: Standard, outputs: Path, say: Say, skip
         from .read.load import drop_invalid
 
         ds = drop_invalid(ds, std)
-    out_dir = outputs / period.folder
+    target = outputs / period.folder
     parallel = len(ds.sources) >= PARALLEL_RENDER_FILES
     from .jobs import Background, waiting
+    from .output import final_path, staged_folder
 
-    check_job = Background(_write_check_report, ds, std, out_dir / CHECK_REPORT_NAME, parallel=parallel)
-    with waiting(check_job), stage("build_report"):
-        report = _build_report(ds, std, period)
-    if charts is not None and charts.proc is not None:  # a small run: the chart data is sent pickled
-        from functools import partial
+    # All or nothing (spec engine.md §6): every file is written into a staging folder beside
+    # the target, which replaces the previous result in one step once all are written.
+    with staged_folder(target) as out_dir:
+        check_job = Background(_write_check_report, ds, std, out_dir / CHECK_REPORT_NAME, parallel=parallel)
+        with waiting(check_job), stage("build_report"):
+            report = _build_report(ds, std, period)
+        drawing = ()
+        if charts is not None and charts.proc is not None:  # a small run: the chart data is sent pickled
+            from functools import partial
 
-        from .render.charts import chart_data, write_charts
+            from .render.charts import chart_data, write_charts
 
-        # drawn while the rest is written; the warm child forks a helper for one chart
-        charts.submit(partial(write_charts, fork=True), chart_data(report), out_dir / "charts")
-    with stage("write_check_report (waited for)"):
-        report_path = check_job.result()
-    _summarise(ds, report_path, say)
-    if ds.excluded:
-        say(f"注意：以下 {len(ds.excluded)} 份工作簿有错误，未计入统计：")
-        for name in ds.excluded:
-            say(f"  {name}")
-    written = _render(report, out_dir, say, parallel, charts)
-    say(f"{period.label}统计完成，共写出 {len(written)} 个文件，位于：{out_dir}")
-    return PeriodRun(report, out_dir, report_path, written, ds)
+            # drawn while the rest is written; the warm child forks a helper for one chart
+            charts.submit(partial(write_charts, fork=True), chart_data(report), out_dir / "charts")
+            drawing = (charts,)  # waited for on a failure, before the staging folder is removed
+        with waiting(*drawing):
+            with stage("write_check_report (waited for)"):
+                report_path = check_job.result()
+            _summarise(ds, final_path(report_path, out_dir, target), say)
+            if ds.excluded:
+                say(f"注意：以下 {len(ds.excluded)} 份工作簿有错误，未计入统计：")
+                for name in ds.excluded:
+                    say(f"  {name}")
+            written = _render(report, out_dir, say, parallel, charts)
+    written = [final_path(path, out_dir, target) for path in written]
+    say(f"{period.label}统计完成，共写出 {len(written)} 个文件，位于：{target}")
+    return PeriodRun(report, target, final_path(report_path, out_dir, target), written, ds)
 
 
 def _build_report(ds: Dataset, std: Standard, period, today: dt.date | None = None):
@@ -387,8 +395,10 @@ def run_rollup(period, inputs: Path, outputs: Path, std: Standard, say: Say,
         report = write_check_report(ds, std, outputs)
         _summarise(ds, report, say, ROLLUP_SKIPPED, ROLLUP_SKIPPED_SHOWN, "上报包")
         return RollupRun(city, ds, None, None, [report])
-    out_dir, rollup, written = write_rollup(city, std, period, outputs, today or dt.date.today())
-    written.append(_write_check_report(ds, std, out_dir / CHECK_REPORT_NAME))
+    def check_report(folder: Path) -> Path:  # written into the roll-up's folder with the rest
+        return _write_check_report(ds, std, folder / CHECK_REPORT_NAME)
+
+    out_dir, rollup, written = write_rollup(city, std, period, outputs, today or dt.date.today(), also=check_report)
     _summarise(ds, written[-1], say, ROLLUP_SKIPPED, ROLLUP_SKIPPED_SHOWN, "上报包")
     if rollup.missing_counties:
         say(f"注意：县区名单中有 {len(rollup.missing_counties)} 个县区未上报：" + "、".join(rollup.missing_counties))

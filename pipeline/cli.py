@@ -159,9 +159,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _run(argv)
     except KeyboardInterrupt:
-        # Every output is written atomically: the temporary file of an interrupted write is
-        # removed on the way here (output.atomic_path), and forked children are interrupted
-        # and waited for (jobs.py). One line, no traceback.
+        # Every output is written atomically: the temporary file of an interrupted write and the
+        # staging folder of a period are removed on the way here (output.atomic_path,
+        # output.staged_folder), and forked children are interrupted and waited for (jobs.py).
+        # One line, no traceback.
         _say(INTERRUPTED, sys.stderr)
         return EXIT_INTERRUPTED
 
