@@ -35,7 +35,7 @@ from ..explanations import UNEXPLAINED
 from ..explanations import status as explanation_status
 from ..findings import Finding
 from ..model import Dataset
-from ..output import CHARTS_FOLDER, CHECK_REPORT_NAME, crash_log_name, rollup_folder
+from ..output import CHARTS_FOLDER, CHECK_REPORT_NAME, crash_log_name, final_path, rollup_folder, staged_folder
 from ..periods import Period, resolve_term
 from ..read.discover import discover
 from ..read.load import drop_invalid
@@ -138,22 +138,32 @@ def statistics(period: Period, ds: Dataset, std: Standard, outputs: Path, *, not
     if ds.errors:
         ds = drop_invalid(ds, std)
     period = resolve_term(period, registry_terms(ds))
-    out_dir = outputs / period.folder
+    target = outputs / period.folder
     parallel = len(ds.sources) >= runner.PARALLEL_RENDER_FILES
-    check_job = Background(_write_check_report, ds, std, out_dir / CHECK_REPORT_NAME, parallel=parallel)
-    with waiting(check_job), stage("build_report"):
-        report = _build_report(ds, std, period)
-    if charts is not None and charts.proc is not None:  # a small run: the chart data is sent pickled
-        charts.submit(charts_in_two, chart_data(report), out_dir / CHARTS_FOLDER)
-    with stage("write_check_report (waited for)"):
-        report_path = check_job.result()
-    tell(notify, summary_lines(ds, report_path))
-    if ds.excluded:
-        notify(f"注意：以下 {len(ds.excluded)} 份工作簿有错误，未计入统计：")
-        tell(notify, [f"  {name}" for name in ds.excluded])
-    written = _render(report, out_dir, notify, parallel, charts)
-    notify(f"{period.label}统计完成，共写出 {len(written)} 个文件，位于：{out_dir}")
-    return PeriodRun(report, out_dir, report_path, written, ds)
+    # All or nothing (spec engine.md §6): every file is written into a staging folder beside
+    # the target, which replaces the previous result in one step once all are written.
+    with staged_folder(target) as out_dir:
+        check_job = Background(_write_check_report, ds, std, out_dir / CHECK_REPORT_NAME, parallel=parallel)
+        with waiting(check_job), stage("build_report"):
+            report = _build_report(ds, std, period)
+        drawing = ()
+        if charts is not None and charts.proc is not None:  # a small run: the chart data is sent pickled
+            charts.submit(charts_in_two, chart_data(report), out_dir / CHARTS_FOLDER)
+            drawing = (charts,)  # waited for on a failure, before the staging folder is removed
+        with waiting(*drawing):
+            with stage("write_check_report (waited for)"):
+                report_path = final_path(check_job.result(), out_dir, target)
+            tell(notify, summary_lines(ds, report_path))
+            if ds.excluded:
+                notify(f"注意：以下 {len(ds.excluded)} 份工作簿有错误，未计入统计：")
+                tell(notify, [f"  {name}" for name in ds.excluded])
+            written, markers = _render(report, out_dir, parallel, charts)
+    # The files are in place only now, once the staging folder has replaced the target.
+    written = [final_path(path, out_dir, target) for path in written]
+    if markers:
+        notify(f"文稿中有 {markers} 处【待补充】标记，需人工补充。")
+    notify(f"{period.label}统计完成，共写出 {len(written)} 个文件，位于：{target}")
+    return PeriodRun(report, target, report_path, written, ds)
 
 
 def registry_terms(ds: Dataset) -> list[tuple[str, dt.date, dt.date]]:
@@ -175,11 +185,12 @@ def _build_report(ds: Dataset, std: Standard, period: Period, today: dt.date | N
         return build_report(ds, std, period, today, frames=frames, round_summaries=summaries.result)
 
 
-def _render(report: Report, out_dir: Path, notify: Notify, parallel: bool,
-            charts: runner.Prepared | None = None) -> list[Path]:
+def _render(report: Report, out_dir: Path, parallel: bool,
+            charts: runner.Prepared | None = None) -> tuple[list[Path], int]:
     """Write every output. With many workbooks (``parallel``) the leadership workbook, its
     companion and the charts are written by children while this process writes the metrics
-    and the documents. ``charts``: a prepared child already drawing the charts (small runs)."""
+    and the documents. ``charts``: a prepared child already drawing the charts (small runs).
+    Returns the paths written and the number of 【待补充】 markers in the drafts."""
     if charts is None or charts.proc is None:
         charts = Background(write_charts, chart_data(report), out_dir / CHARTS_FOLDER, parallel=parallel)
     with waiting(charts), stage("plan_workbooks"):
@@ -193,9 +204,7 @@ def _render(report: Report, out_dir: Path, notify: Notify, parallel: bool,
             docs, markers = write_documents(report, out_dir)
     with stage("write_workbook, companion, charts (waited for)"):
         written = [path for paths in collect(jobs) for path in paths] + written + docs
-    if markers:
-        notify(f"文稿中有 {markers} 处【待补充】标记，需人工补充。")
-    return written
+    return written, markers
 
 
 # ---------------------------------------------------------------- the county's package
@@ -286,8 +295,10 @@ def run_rollup(period: Period, inputs: Path, outputs: Path, std: Standard, *, no
         report = write_check_report(ds, std, outputs)
         tell(notify, lines(ds, report))
         return RollupRun(city, ds, None, None, [report])
-    out_dir, rollup, written = write_rollup(city, std, period, outputs, today or dt.date.today())
-    written.append(_write_check_report(ds, std, out_dir / CHECK_REPORT_NAME))
+    def check_report(folder: Path) -> Path:  # written into the roll-up's folder with the rest
+        return _write_check_report(ds, std, folder / CHECK_REPORT_NAME)
+
+    out_dir, rollup, written = write_rollup(city, std, period, outputs, today or dt.date.today(), also=check_report)
     tell(notify, lines(ds, written[-1]))
     if rollup.missing_counties:
         notify(f"注意：县区名单中有 {len(rollup.missing_counties)} 个县区未上报：" + "、".join(rollup.missing_counties))
