@@ -187,6 +187,34 @@ def test_run_annual_2020_and_download_the_workbook(browser, server, folders):
     assert _csp_violations(browser) == []
 
 
+def test_run_a_quarter_with_the_kind_select(browser, server, folders):
+    """periods.md §1: the 统计 page offers each kind; the period box shows the kind's example, the
+    截至日期 box only for a term; a quarter runs and its 总体情况 has the 同比 and 环比 columns."""
+    browser.get(f"{server.base}/run")
+    field = browser.find_element(By.CSS_SELECTOR, "#run-form input[name=period]")
+    as_of = browser.find_element(By.CSS_SELECTOR, "#run-form .as-of")
+    options = [o.get_attribute("value") for o in browser.find_elements(By.CSS_SELECTOR, "#run-form select option")]
+    assert options == ["annual", "monthly", "quarterly", "half-year", "term", "range", "export"]
+    browser.find_element(By.CSS_SELECTOR, "#run-form select option[value=term]").click()
+    assert as_of.is_displayed() and field.get_attribute("placeholder") == "如 十四届"
+    browser.find_element(By.CSS_SELECTOR, "#run-form select option[value=quarterly]").click()
+    assert not as_of.is_displayed() and field.get_attribute("placeholder") == "如 2020Q2 或 2020年第二季度"
+    field.clear()
+    field.send_keys("2020Q2")
+    browser.find_element(By.CSS_SELECTOR, "#run-form button[type=submit]").click()
+    _wait(browser, 300, lambda d: d.find_elements(By.ID, "results"), "the quarter's results never appeared")
+    assert browser.find_element(By.ID, "h-results").text == "2020年第二季度统计结果"
+    headers = [th.text.replace("\n", "") for th in browser.find_elements(By.CSS_SELECTOR, "#overview thead th")]
+    assert any(h.startswith("上季度（2020年第一季度）") for h in headers) and "环比增减" in headers
+    metrics = json.loads((folders / "outputs" / "2020年第二季度" / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["period"]["kind"] == "quarterly" and metrics["preceding"] is not None
+    rows = {r.find_element(By.TAG_NAME, "th").text: r.find_elements(By.TAG_NAME, "td")[0].text
+            for r in browser.find_elements(By.CSS_SELECTOR, "#overview tbody tr")}
+    assert rows["发现问题（个）"] == str(metrics["totals"]["problems"])
+    _no_sideways_scroll(browser)
+    assert _csp_violations(browser) == []
+
+
 def test_print_hides_the_menu_and_forms(browser, server):
     browser.get(f"{server.base}/run")
     browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})

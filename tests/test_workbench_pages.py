@@ -15,7 +15,7 @@ from pipeline import engine
 from pipeline.read import workbook
 from pipeline.workbench import files
 from shipped import STD
-from workbench_kit import client, wait_for_run, workspace
+from workbench_kit import client, county_run, wait_for_run, workspace
 
 RND = STD.workbook("round").file
 TALKS = STD.sheet("workload").header("talks")
@@ -226,3 +226,90 @@ def test_unknown_page_and_missing_download_are_chinese_404(tmp_path):
     assert c.get("/没有这页").status_code == 404 and "没有这个页面" in c.get("/没有这页").text
     response = c.get("/download/..%2F..%2Fetc%2Fpasswd")
     assert response.status_code == 404 and "找不到这个文件" in response.text
+
+
+# ---------------------------------------------------------------- period kinds, 文稿措辞 (periods.md)
+
+def test_the_run_page_offers_every_kind_of_period(tmp_path):
+    (tmp_path / "inputs").mkdir()
+    doc = _doc(client(workspace(tmp_path / "inputs", tmp_path / "outputs")).get("/run"))
+    hints = {li.get("data-kind"): li.text_content()
+             for li in doc.xpath('//form[@id="run-form"]//ul[@class="period-hints"]/li')}
+    options = [(o.get("value"), o.text_content(), hints.get(o.get("value")))
+               for o in doc.xpath('//form[@id="run-form"]//select[@name="kind"]/option')]
+    assert [o[:2] for o in options] == [("annual", "年度统计"), ("monthly", "月度统计"), ("quarterly", "季度统计"),
+                                        ("half-year", "半年统计"), ("term", "届次统计"), ("range", "自定义期间统计"),
+                                        ("export", "上报包")]
+    assert {o[0]: o[2] for o in options}["quarterly"] == "如 2020Q2 或 2020年第二季度"
+    assert doc.xpath('//form[@id="run-form"]//input[@name="as_of"]')  # the term's 截至日期
+
+
+def test_a_quarter_runs_from_the_page(tmp_path):
+    _, c = county_run(tmp_path, kind="quarterly", period="2020年第二季度")
+    doc = _doc(c.get("/run"))
+    heads = [th.text_content() for th in doc.xpath('//*[@id="overview"]//thead//th')]
+    assert "本季度（2020年第二季度）" in heads and "上季度（2020年第一季度）" in heads and "环比增减" in heads
+    cells = {tr[0].text_content(): [td.text_content() for td in tr[1:]]
+             for tr in doc.xpath('//*[@id="overview"]//tbody/tr')}
+    # tests/test_periods_figures.py: talks 81, a year earlier 73 (+8), the quarter before 8 (+73); 89 from January
+    assert cells["个别谈话（人次）"][:7] == ["81", "73", "8", "11.0%", "8", "73", "912.5%"]
+    assert (tmp_path / "outputs" / "2020年第二季度" / "巡察工作统计_2020年第二季度.xlsx").is_file()
+
+
+def test_a_term_runs_to_its_as_of_day(tmp_path):
+    county_run(tmp_path, kind="term", period="十四届", as_of="2020-12-31")
+    assert (tmp_path / "outputs" / "十四届（截至2020年12月31日）" / "metrics.json").is_file()
+
+
+@pytest.mark.parametrize("kind, period, says", [
+    ("quarterly", "2020H1", "选择的是季度统计，期间“2020H1”不是这一类"),
+    ("range", "2020-08-31~2020-03-01", "期间“2020-08-31~2020-03-01”不对"),
+    ("export", "十四届", "上报包和汇总不按届次做"),
+])
+def test_a_period_of_another_kind_is_refused(planted, kind, period, says):
+    response = client(planted).post("/run", data={"kind": kind, "period": period})
+    assert response.status_code == 400 and says in response.text
+    assert planted.run is None
+
+
+def test_the_overview_says_whether_a_wording_workbook_is_in_use(tmp_path):
+    wb.write_county(tmp_path / "inputs")
+    ws = workspace(tmp_path / "inputs", tmp_path / "outputs")
+    c = client(ws)
+    text = " ".join(_doc(c.get("/")).xpath('//*[@id="wording"]')[0].text_content().split())
+    assert "未使用文稿措辞表，文稿用默认措辞" in text
+    form = next(p for p in engine.write_templates(tmp_path / "t", STD) if p.name == "文稿措辞.xlsx")
+    book = openpyxl.load_workbook(form)
+    book["文稿措辞"]["D2"] = "我们认真贯彻县委部署"  # the first phrase's 本单位措辞
+    book.save(tmp_path / "inputs" / "文稿措辞.xlsx")
+    text = " ".join(_doc(c.get("/")).xpath('//*[@id="wording"]')[0].text_content().split())
+    assert f"文稿措辞：使用 文稿措辞.xlsx，改了 1 条措辞（共 {len(STD.phrases)} 条）" in text
+
+
+def test_the_templates_page_offers_the_wording_form(tmp_path):
+    (tmp_path / "inputs").mkdir()
+    doc = _doc(client(workspace(tmp_path / "inputs", tmp_path / "outputs")).get("/templates"))
+    assert "文稿措辞.xlsx" in [a.text_content() for a in doc.xpath(DOWNLOADS)]
+    assert "本单位措辞" in doc.text_content()
+
+
+def test_the_rollup_page_rolls_up_a_quarter(tmp_path):
+    import city
+    from pipeline.periods import parse_period
+
+    packages = tmp_path / "packages"
+    quarter = parse_period("2020Q2")
+    city.write(packages, "甲县", city.JIA, quarter, ytd=dict(city.JIA["totals"]))
+    city.write(packages, "乙县", city.YI, quarter, ytd=dict(city.YI["totals"]))
+    (tmp_path / "inputs").mkdir()
+    ws = workspace(tmp_path / "inputs", tmp_path / "outputs")
+    c = client(ws)
+    doc = _doc(c.get("/rollup"))
+    kinds = [o.get("value") for o in doc.xpath('//form[@id="rollup-form"]//select[@name="kind"]/option')]
+    assert kinds == ["", "annual", "monthly", "quarterly", "half-year", "range"]
+    wrong = c.post("/rollup", data={"kind": "half-year", "period": "2020Q2", "folder": str(packages)})
+    assert wrong.status_code == 400 and "选择的是半年统计" in wrong.text  # the period's own check
+    c.post("/rollup", data={"kind": "quarterly", "period": "2020Q2", "folder": str(packages)})
+    assert ws.rollup.result is not None and not ws.rollup.result.failed
+    assert (tmp_path / "outputs" / "汇总_2020年第二季度" / "巡察工作汇总_2020年第二季度.xlsx").is_file()
+    assert "2020年第二季度汇总结果（2 个县区）" in _doc(c.get(f"/rollup?folder={packages}")).text_content()

@@ -40,6 +40,20 @@ def wait_for_run(ws: Workspace, seconds: float = 300) -> None:
     assert ws.run is not None and ws.run.status != "running", "the run did not finish"
 
 
+def county_run(tmp_path: Path, **form: str) -> tuple[Workspace, TestClient]:
+    """The hand-made county (tests/county.py) in ``tmp_path/inputs``, run from the 统计 page with
+    ``form`` (kind, period, as_of); the run is done when this returns."""
+    import county
+
+    county.write_county(tmp_path / "inputs")
+    ws = workspace(tmp_path / "inputs", tmp_path / "outputs")
+    c = client(ws)
+    c.post("/run", data=form)
+    wait_for_run(ws)
+    assert ws.run.status == "done", ws.run.message
+    return ws, c
+
+
 class Server:
     """``xuncha serve`` in a child process (the real server, on a free port), stopped with Ctrl+C."""
 

@@ -24,6 +24,7 @@ _WHERE = {
     # What the workbench's pages show besides the runs' results: facts of the stages below,
     # named here so that the faces import nothing but the engine and the records it returns.
     "explanation_rows": "facts", "min_length": "facts", "SPREADSHEET_SUFFIXES": "facts", "LEDGER_ORDER": "facts",
+    "wording_in_force": "facts",
 }
 
 __all__ = sorted(_WHERE)

@@ -3,5 +3,6 @@
 from ..check.explain import explanation_rows, min_length
 from ..read.discover import SPREADSHEET_SUFFIXES
 from ..stats.ledger import DISPLAY_ORDER as LEDGER_ORDER
+from ..stats.wording import wording_in_force
 
-__all__ = ["LEDGER_ORDER", "SPREADSHEET_SUFFIXES", "explanation_rows", "min_length"]
+__all__ = ["LEDGER_ORDER", "SPREADSHEET_SUFFIXES", "explanation_rows", "min_length", "wording_in_force"]

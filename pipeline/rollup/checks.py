@@ -9,7 +9,7 @@ Only packages read completely (``Package.usable``) are checked further.
 from __future__ import annotations
 
 from ..findings import Finding, finding
-from ..periods import Period
+from ..periods import YTD_KINDS, Period
 from ..standard import Standard
 from .format import package_format
 from .indicators import MEASURES, family_ids, section_of
@@ -32,11 +32,28 @@ def _code_place(pkg: Package, code: str) -> dict:
     return {"file": pkg.file, "sheet": sec["sheet"], "row": pkg.code_rows.get(code), "column": sec["value_header"]}
 
 
+def of_period(pkg: Package, period: Period) -> bool:
+    """Whether a package is of ``period``: the same kind, start and end (periods.md §5; the label
+    alone could not tell a quarter from the range of its three months)."""
+    return (pkg.kind, pkg.info.get("start", ""), pkg.info.get("end", "")) == \
+        (period.kind, period.start.isoformat(), period.end.isoformat())
+
+
 def period_mismatches(packages: list[Package], period: Period) -> list[Finding]:
-    """``package-period-mismatch`` for every package of another period."""
-    return [finding("package-period-mismatch", **_info_place(p, "period"), value=p.period_label,
-                    found=p.period_label, asked=period.label)
-            for p in packages if p.period_label != period.label]
+    """``package-period-mismatch`` for every package of another period. The message names both
+    periods by their labels, and with kind and dates when the labels alone look the same."""
+    out = []
+    for p in packages:
+        if of_period(p, period):
+            continue
+        found, asked = p.period_label, period.label
+        if found == asked:
+            kinds = package_format().period_kinds
+            found = f"{found}（{p.info.get('period_kind', '')}，{p.info.get('start', '')}至{p.info.get('end', '')}）"
+            asked = f"{asked}（{kinds.get(period.kind, '')}，{period.start.isoformat()}至{period.end.isoformat()}）"
+        out.append(finding("package-period-mismatch", **_info_place(p, "period"), value=p.period_label,
+                           found=found, asked=asked))
+    return out
 
 
 def duplicates(packages: list[Package], period: Period) -> list[Finding]:
@@ -96,7 +113,7 @@ def inconsistencies(pkg: Package, std: Standard) -> list[Finding]:
     for section, code in SUMS:
         out += _sum_check(pkg, section, code)
     out += _family_checks(pkg, std)
-    blocks = ["totals", "year_to_date"] if pkg.kind == "monthly" else ["totals"]
+    blocks = ["totals", "year_to_date"] if pkg.kind in YTD_KINDS else ["totals"]
     for block in blocks:
         for part in PARTS:
             out += _at_most(pkg, f"{block}.{part}", f"{block}.problems")
@@ -139,12 +156,12 @@ def check_city(city: CityInputs, period: Period, std: Standard) -> list[Finding]
         out += pkg.findings
     usable = [p for p in city.packages if p.usable]
     out += period_mismatches(usable, period)
-    in_period = [p for p in usable if p.period_label == period.label]
+    in_period = [p for p in usable if of_period(p, period)]
     out += duplicates(in_period, period)
     for pkg in usable:
         out += inconsistencies(pkg, std)
         if pkg.unexplained:
             out.append(finding("package-unexplained", **_info_place(pkg, "unexplained"), value=str(pkg.unexplained),
                                count=pkg.unexplained))
-    out += roster_findings(city, [p for p in city.packages if p.period_label == period.label], period)
+    out += roster_findings(city, [p for p in city.packages if of_period(p, period)], period)
     return out

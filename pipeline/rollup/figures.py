@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from ..periods import Period
+from ..periods import YTD_KINDS, Period
 from ..standard import Standard
 from ..stats.coverage import Tally
 from ..stats.figures import totals_keys
@@ -27,7 +27,7 @@ class CountyFigures:
     file: str
     package: Package = field(repr=False)
     totals: dict[str, int]
-    year_to_date: dict[str, int] | None  # monthly packages only
+    year_to_date: dict[str, int] | None  # monthly, quarterly, half-year packages only
     breakdowns: dict[str, dict[str, int]]  # problems_by_category, … (ENUM_SECTIONS)
     families: dict[str, Tally]  # coverage per family (county, village)
     by_category: dict[str, Tally]  # coverage per 对象类别
@@ -42,7 +42,7 @@ class Rollup:
     compiled_on: dt.date
     counties: list[CountyFigures]  # ordered by name
     totals: dict[str, int]
-    year_to_date: dict[str, int] | None  # monthly, when every package has it
+    year_to_date: dict[str, int] | None  # monthly, quarterly, half-year, when every package has it
     breakdowns: dict[str, dict[str, int]]
     families: dict[str, Tally]
     by_category: dict[str, Tally]
@@ -107,7 +107,7 @@ def build_rollup(packages: list[Package], std: Standard, period: Period, compile
     return Rollup(
         period=period, compiled_on=compiled_on, counties=counties,
         totals=add_up([c.totals for c in counties], totals_keys(std)),
-        year_to_date=add_up(ytds, totals_keys(std)) if period.kind == "monthly" and counties
+        year_to_date=add_up(ytds, totals_keys(std)) if period.kind in YTD_KINDS and counties
         and all(y is not None for y in ytds) else None,
         breakdowns=breakdowns,
         families={f: add_tallies([c.families[f] for c in counties]) for f in family_ids(std)},

@@ -31,7 +31,8 @@ class PackageFormat:
 
     @property
     def period_kinds(self) -> dict[str, str]:
-        """metrics period.kind (annual/monthly) -> 期间类型 (年度/月度)."""
+        """metrics period.kind (annual, monthly, quarterly, half-year, range) -> 期间类型 (年度, 月度,
+        季度, 半年, 自定义)."""
         return dict(self.raw["period_kinds"])
 
     @property

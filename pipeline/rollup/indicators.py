@@ -1,7 +1,7 @@
 """The 指标代码 of a package: which codes, their labels, and how metrics.json flattens into them.
 
 A code is the metrics.json path of a figure (spec rollup.md): ``totals.talks``,
-``year_to_date.talks`` (monthly), ``problems_by_category.<类别>``, ``problems_by_status.<状态>``,
+``year_to_date.talks`` (monthly, quarterly, half-year), ``problems_by_category.<类别>``, ``problems_by_status.<状态>``,
 ``clues_by_disposition.<处置情况>``, ``clues_by_transfer.<移交单位>``, ``ecology_grades.<等次>``,
 ``coverage.<family>.total|inspected``, ``coverage.by_category.<对象类别>.total|inspected``,
 ``rectification.in_ledger`` and ``rectification.<state>``. Every enumeration value has its code,
@@ -10,6 +10,7 @@ zeros included; the values come from the standard, never from this module.
 
 from __future__ import annotations
 
+from ..periods import YTD_KINDS
 from ..render.tables import total_label  # the leadership workbook's labels: one place
 from ..standard import Standard
 from ..stats.figures import BLANK_TRANSFER, totals_keys
@@ -44,10 +45,11 @@ def coverage_codes(std: Standard) -> list[str]:
 
 
 def indicator_codes(std: Standard, kind: str, term: str | None) -> list[str]:
-    """Every required 指标代码 of a package of period kind ``kind`` (annual/monthly), in order."""
+    """Every required 指标代码 of a package of period kind ``kind`` (annual, monthly, quarterly, half-year,
+    range), in order: the kinds with a year to date have its totals too."""
     keys = totals_keys(std)
     codes = [f"totals.{k}" for k in keys]
-    if kind == "monthly":
+    if kind in YTD_KINDS:
         codes += [f"year_to_date.{k}" for k in keys]
     for section, values in enum_keys(std, term).items():
         codes += [f"{section}.{v}" for v in values]
@@ -91,7 +93,7 @@ def _lookup(metrics: dict, code: str) -> int:
 
 
 def indicators_from_metrics(metrics: dict, std: Standard) -> dict[str, int]:
-    """Flatten a county's metrics.json (schema v2, office-loop.md §4) into {指标代码: value}.
+    """Flatten a county's metrics.json (schema v3, periods.md §2) into {指标代码: value}.
 
     Categories found in the rows beyond the term's taxonomy (metrics keeps them) follow
     the taxonomy's own. Raises ValueError when a required figure is missing.

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..output import METRICS_NAME, write_json
+from ..periods import YTD_KINDS
 from ..render.metrics import plain
 from ..stats.aggregate import _period_dict as period_dict  # the county metrics' "period", one place
 from ..stats.coverage import Tally
@@ -32,7 +33,7 @@ def rollup_metrics(r: Rollup) -> dict:
                        "coverage": _coverage(c.families), "rectification": _ledger(c.rectification)}
                       for c in r.counties],
          "totals": dict(r.totals)}
-    if r.period.kind == "monthly":
+    if r.period.kind in YTD_KINDS:
         m["year_to_date"] = None if r.year_to_date is None else dict(r.year_to_date)
     m.update({"problems_by_category": dict(r.breakdowns["problems_by_category"]),
               "coverage": _coverage(r.families), "rectification": _ledger(r.rectification),

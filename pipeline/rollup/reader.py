@@ -53,7 +53,7 @@ class Package:
 
     @property
     def kind(self) -> str | None:
-        """annual / monthly from 期间类型, None when it is neither."""
+        """The period kind (annual, monthly, quarterly, half-year, range) from 期间类型, None when it is none."""
         by_label = {v: k for k, v in package_format().period_kinds.items()}
         return by_label.get(self.info.get("period_kind", ""))
 

@@ -61,11 +61,12 @@ def _title(r: Rollup, n: int, text: str) -> str:
 
 def overview(r: Rollup, std: Standard) -> Table:
     """表1: every totals figure summed, then the rates recomputed from the sums."""
-    monthly = r.year_to_date is not None
-    cols = [Col("指标"), Col(f"本月（{r.period.label}）" if monthly else "合计")]
-    if monthly:
+    two = r.year_to_date is not None and (r.period.kind == "monthly" or r.period.start.month != 1)
+    words = {"monthly": "本月", "quarterly": "本季度"}
+    cols = [Col("指标"), Col(f"{words.get(r.period.kind, '本期')}（{r.period.label}）" if two else "合计")]
+    if two:
         cols.append(Col(f"本年累计（{r.period.year_to_date().label}）"))
-    blocks = [r.totals, r.year_to_date] if monthly else [r.totals]
+    blocks = [r.totals, r.year_to_date] if two else [r.totals]
     rows = [[total_label(std, k), *(b[k] for b in blocks)] for k in totals_keys(std)]
     rows.append(["整改率（已整改÷发现问题）", *(rate(b["problems_rectified"], b["problems"]) for b in blocks)])
     names = {fam["id"]: fam["name"] for fam in std.families()}

@@ -25,7 +25,7 @@ from ..findings import Level
 from ..render.table_model import Pct
 from . import files, views
 from .guards import Guards
-from .runs import KINDS, Busy, Workspace
+from .runs import HINTS, KINDS, ROLLUP_KINDS, Busy, Workspace
 
 HERE = Path(__file__).resolve().parent
 TEMPLATE_DIR = HERE / "templates"
@@ -107,6 +107,7 @@ class Pages:
         subs = await run_in_threadpool(self._submissions, ds)
         return self.render("overview.html", request, ws=self.ws, ds=ds, problem=problem,
                            counts=views.counts(ds, self.ws.std), submissions=subs, results=self._result_folders(),
+                           wording=views.wording(ds, self.ws.std),
                            next=views.next_step(ds))
 
     def _submissions(self, ds) -> views.Submissions | None:
@@ -199,19 +200,21 @@ class Pages:
 
     async def run_page(self, request: Request):
         last = self.ws.run  # the form shows the last run's choice again
-        return self.render("run.html", request, ws=self.ws, run=last, kinds=KINDS, problem="",
+        return self.render("run.html", request, ws=self.ws, run=last, kinds=KINDS, hints=HINTS, problem="",
                            kind=last.kind if last else "annual", period=last.period_text if last else "",
-                           view=views.results(last, self.ws.outputs))
+                           as_of=last.as_of if last else "", view=views.results(last, self.ws.outputs))
 
     async def start_run(self, request: Request):
         form = await request.form()
         kind, period = str(form.get("kind", "")), str(form.get("period", ""))
+        as_of = str(form.get("as_of", ""))
         try:
-            await run_in_threadpool(self.ws.start_run, kind, period)
+            await run_in_threadpool(self.ws.start_run, kind, period, as_of)
         except (Busy, XunchaError) as exc:
             return self.render("run.html", request, status=409 if isinstance(exc, Busy) else 400, ws=self.ws,
-                               run=self.ws.run, kinds=KINDS, problem=getattr(exc, "message", str(exc)),
-                               kind=kind, period=period, view=views.results(self.ws.run, self.ws.outputs))
+                               run=self.ws.run, kinds=KINDS, hints=HINTS, problem=getattr(exc, "message", str(exc)),
+                               kind=kind, period=period, as_of=as_of,
+                               view=views.results(self.ws.run, self.ws.outputs))
         return RedirectResponse("/run", status_code=303)
 
     async def status(self, request: Request):
@@ -238,10 +241,11 @@ class Pages:
         folder_text = request.query_params.get("folder", "")
         if not folder_text and last is not None and last.folder != self.ws.inputs:
             folder_text = str(last.folder)
-        return await self._rollup_page(request, folder_text, last.period_text if last else "")
+        return await self._rollup_page(request, folder_text, last.period_text if last else "",
+                                       kind=last.kind if last else "")
 
     async def _rollup_page(self, request: Request, folder_text: str, period: str, status: int = 200,
-                           problem: str = ""):
+                           problem: str = "", kind: str = ""):
         folder = self.ws.rollup_folder(folder_text)
         try:
             city = await run_in_threadpool(self.ws.packages, folder)
@@ -251,7 +255,8 @@ class Pages:
         last = self.ws.rollup
         result = last.result if last is not None else None
         return self.render("rollup.html", request, status=status, ws=self.ws, folder=folder,
-                           folder_text=folder_text, period=period, packages=found, skipped=skipped,
+                           folder_text=folder_text, period=period, kinds=ROLLUP_KINDS, hints=HINTS, kind=kind,
+                           packages=found, skipped=skipped,
                            rosters=rosters, problem=problem, last=last,
                            findings=views.rollup_findings(result, self.ws.std),
                            tables=views.rollup_tables(result, self.ws.std),
@@ -261,14 +266,15 @@ class Pages:
     async def start_rollup(self, request: Request):
         form = await request.form()
         period, folder_text = str(form.get("period", "")), str(form.get("folder", ""))
+        kind = str(form.get("kind", ""))
         folder = self.ws.rollup_folder(folder_text)
         try:
             if not folder.is_dir():
                 raise XunchaError(f"找不到文件夹“{folder}”。请填写存放各县区上报包的文件夹。")
-            await run_in_threadpool(self.ws.start_rollup, period, folder)
+            await run_in_threadpool(self.ws.start_rollup, period, folder, kind)
         except (Busy, XunchaError) as exc:
             return await self._rollup_page(request, folder_text, period, 409 if isinstance(exc, Busy) else 400,
-                                           getattr(exc, "message", str(exc)))
+                                           getattr(exc, "message", str(exc)), kind)
         query = f"?folder={quote(folder_text)}" if folder_text.strip() else ""
         return RedirectResponse(f"/rollup{query}#rollup-result", status_code=303)
 

@@ -23,7 +23,16 @@ from ..output import METRICS_NAME, TEMPLATES_FOLDER
 from ..standard import Standard
 from . import files
 
-KINDS = {"annual": "年度统计", "monthly": "月度统计", "export": "上报包"}  # export: a year or a month
+# What the 统计 page offers (periods.md §1): each kind of period, then 上报包 (export: any period but a
+# term); the hint of each is the period box's placeholder.
+KINDS = {"annual": "年度统计", "monthly": "月度统计", "quarterly": "季度统计", "half-year": "半年统计",
+         "term": "届次统计", "range": "自定义期间统计", "export": "上报包"}
+HINTS = {"annual": "如 2020", "monthly": "如 2020-06", "quarterly": "如 2020Q2 或 2020年第二季度",
+         "half-year": "如 2020H1 或 2020年上半年", "term": "如 十四届", "range": "如 2020-03-01~2020-08-31",
+         "export": "如 2020、2020-06 或 2020Q2"}
+# What the 汇总 page offers: the kinds a package can be of ("" = any: the period text decides).
+ROLLUP_KINDS = {"annual": "年度汇总", "monthly": "月度汇总", "quarterly": "季度汇总", "half-year": "半年汇总",
+                "range": "自定义期间汇总"}
 LOCK_WAIT_SECONDS = 120  # a check or an upload in progress is waited for, a run is not
 BUSY = "正在进行统计，请等它完成后再操作（本页会自动更新）。"
 
@@ -41,6 +50,7 @@ class RunState:
 
     kind: str
     period_text: str
+    as_of: str = ""  # a term's 截至日期, as typed
     started: float = field(default_factory=time.monotonic)
     status: str = "running"  # running | done | failed
     step: str = "正在读取和校验工作簿……"
@@ -60,6 +70,7 @@ class RollupState:
 
     period_text: str
     folder: Path
+    kind: str = ""  # the kind chosen on the page ("" = as the period text says)
     result: engine.RollupRun | None = None
     lines: list[str] = field(default_factory=list)
     message: str = ""  # why it could not run (Chinese)
@@ -198,16 +209,18 @@ class Workspace:
 
     # ------------------------------------------------------------------ runs
 
-    def start_run(self, kind: str, period_text: str) -> RunState:
+    def start_run(self, kind: str, period_text: str, as_of: str = "") -> RunState:
         """Start the statistics of a period in a background thread; Busy while another runs.
 
-        A malformed period raises the same UsageError (and message) as the command line.
+        ``kind``: a kind of period (the text must be of it) or ``export``; ``as_of``: a term's 截至日期
+        (blank: today). A malformed period raises the same UsageError (and message) as the command line.
         """
         if kind not in KINDS:
             raise XunchaError("请选择统计类型：" + "、".join(KINDS.values()) + "。")
-        period = engine.period_of(kind, period_text)
+        as_of = as_of.strip() if kind == "term" else ""
+        period = engine.period_of(kind, period_text, as_of or None)
         self._hold()
-        state = RunState(kind, period_text.strip())
+        state = RunState(kind, period_text.strip(), as_of)
         self.run = state
         self._thread = threading.Thread(target=self._run, args=(state, period), name="xuncha-run", daemon=True)
         try:
@@ -259,15 +272,18 @@ class Workspace:
             raise XunchaError(f"找不到文件夹“{folder}”。请填写存放各县区上报包的文件夹。")
         return engine.list_packages(folder, self.std, exclude=(self.outputs,))
 
-    def start_rollup(self, period_text: str, folder: Path) -> RollupState:
+    def start_rollup(self, period_text: str, folder: Path, kind: str = "") -> RollupState:
         """Roll up the packages under ``folder`` (the function of `xuncha rollup`), under the one lock.
 
+        ``kind``: one of ROLLUP_KINDS (the text must be of it), or "" for any period the command takes.
         A malformed period raises the command's UsageError; a roll-up with errors is kept with its
         findings (and only the check report written), as the command does.
         """
-        period = engine.period_of("rollup", period_text)
+        if kind and kind not in ROLLUP_KINDS:
+            raise XunchaError("请选择汇总的期间类型：" + "、".join(ROLLUP_KINDS.values()) + "。")
+        period = engine.period_of(kind or "rollup", period_text)
         self._hold()
-        state = RollupState(period_text.strip(), folder)
+        state = RollupState(period_text.strip(), folder, kind)
         try:
             state.result = engine.run_rollup(period, folder, self.outputs, self.std, notify=state.lines.append)
         except XunchaError as exc:

@@ -95,6 +95,22 @@ def counts(ds: Dataset | None, std: Standard) -> dict | None:
             "skipped": len(ds.skipped)}
 
 
+WORDING_CODES = ("wording-invalid", "wording-duplicate", "wording-unknown")
+
+
+def wording(ds: Dataset | None, std: Standard) -> dict | None:
+    """Whether the drafts use a 文稿措辞 workbook of the inputs (periods.md §4): its files, how many
+    phrases it changes, and its findings; None before a check."""
+    if ds is None:
+        return None
+    used = engine.wording_in_force(ds, std)
+    files = [s.path for s in ds.sources if s.kind == "wording"]
+    found = [f for f in ds.findings if f.code in WORDING_CODES]
+    return {"files": files, "custom": len(used.custom), "total": len(used.phrases),
+            "errors": sum(f.is_error for f in found), "warnings": sum(not f.is_error for f in found),
+            "form": std.workbook("wording").file}
+
+
 def next_step(ds: Dataset | None) -> str:
     """What the office should do next: fix errors, then explain warnings, then run the statistics."""
     if ds is None:

@@ -19,3 +19,21 @@
   }
   window.setTimeout(poll, 500);
 })();
+
+// The 统计 and 汇总 forms: the period box shows the example of the kind chosen, and the
+// 截至日期 box appears for a term. Without the script both boxes are there and the help says all.
+(function () {
+  var selects = document.querySelectorAll("select.period-kind");
+  Array.prototype.forEach.call(selects, function (select) {
+    var form = select.form;
+    var period = form && form.querySelector("input[name=period]");
+    var asOf = form && form.querySelector(".as-of");
+    function update() {
+      var hint = form && form.querySelector('.period-hints li[data-kind="' + select.value + '"]');
+      if (period && hint) period.placeholder = hint.textContent;
+      if (asOf) asOf.hidden = select.value !== "term";
+    }
+    select.addEventListener("change", update);
+    update();
+  });
+})();
