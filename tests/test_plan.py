@@ -20,7 +20,7 @@ import pytest
 import wb
 from pipeline.engine import load_dataset
 from pipeline.model import ERROR, WARNING
-from pipeline.periods import annual, monthly
+from pipeline.periods import annual, monthly, parse_period
 from pipeline.render.summary import write_documents
 from pipeline.render.workbook import write_workbook
 from pipeline.stats.aggregate import build_report
@@ -278,3 +278,37 @@ def test_monthly_brief_missing_submissions_and_silent_groups(dataset, tmp_path):
     assert "尚余3个（已列入巡察计划1个，按计划预计覆盖率33.3%）" in text
     assert f"尚未列入巡察计划：{XJ}、{BPC}。" in text
     assert "应报送巡察轮次填报表2份，已报送1份，未报送：十四届第五轮第二巡察组（计划5月10日进驻）。" in text
+
+
+# ------------------------------------------------------------------ next span's plan (periods.md §3)
+
+def test_the_annual_plan_section_states_next_years_rounds(dataset, tmp_path):
+    text = _text(report(dataset, annual("2020")), tmp_path)
+    # rows planned in 2021: P7 (十四届 round 7, 机动巡察, 审计局 03-01) and P8 (十五届 round 1, 常规巡察, 交通局 10-15)
+    assert ("按照巡察计划，2021年计划开展巡察2轮：十四届县委第七轮巡察（机动巡察），2021年3月起，一个巡察组，"
+            "巡察1个党组织（县直党群行政单位）；十五届县委第一轮巡察（常规巡察），2021年10月起，一个巡察组，"
+            "巡察1个党组织（县直党群行政单位）。") in text
+    # after them, as of 2020-12-31: county in force 5, inspected 住建局 交通局, planned in 2021 审计局 (交通局
+    # is inspected already); 城关镇 and 自来水公司 (planned in 2020, not done) are left. Villages 2, none planned.
+    assert (f"完成后，十四届县委县级巡察对象应巡察5个，已巡察2个、计划巡察1个，尚有2个未安排巡察（{CGZ}、{ZLS}）；"
+            f"村（社区）党组织应巡察2个，已巡察0个、计划巡察0个，尚有2个未安排巡察（{DGC}、{XJ}）。") in text
+    assert "## 六、2021年工作计划" in text and "【待补充：2021年工作计划的其他内容" in text
+    assert "【待补充：2021年工作计划，由巡察办" not in text
+
+
+def test_the_first_half_years_plan_section_is_the_second_half(dataset, tmp_path):
+    text = _text(report(dataset, parse_period("2020H1")), tmp_path)
+    # rows planned 07-01..12-31: P4 (round 5, G2, 东关村 07-15), P5 (round 6, G3, 自来水公司 09-01, 国有企业),
+    # P6 (round 6, G2, 专项巡察, 西街社区 09-15)
+    assert ("## 六、下半年工作计划" in text and "下半年计划开展巡察2轮：十四届县委第五轮巡察（常规巡察），2020年7月起，"
+            "一个巡察组，巡察1个党组织（村党组织）；十四届县委第六轮巡察（常规巡察、专项巡察），2020年9月起，"
+            "两个巡察组，巡察2个党组织（国有企业1个、社区党组织1个）。") in text
+    # as of 06-30: county 5 in force (住建 交通 城关镇 自来水 审计局), 2 inspected, 自来水 planned; villages
+    # 东关村 西街社区 北坡村 (removed only 12-31), 东关村 planned (西街社区's row is 专项: does not count)
+    assert (f"县级巡察对象应巡察5个，已巡察2个、计划巡察1个，尚有2个未安排巡察（{CGZ}、{SJ}）；"
+            f"村（社区）党组织应巡察3个，已巡察0个、计划巡察1个，尚有2个未安排巡察（{XJ}、{BPC}）。") in text
+
+
+def test_without_rows_in_the_next_year_the_plan_section_is_a_marker(no_plan, tmp_path):
+    text = _text(report(no_plan, annual("2020")), tmp_path)
+    assert "## 六、2021年工作计划\n\n【待补充：2021年工作计划，由巡察办结合县委部署撰写】" in text

@@ -88,7 +88,7 @@ def _block_comparisons(report: Report, k: int, fig: Figures, prev: Figures | Non
 def _overview_columns(report: Report) -> list[Col]:
     cols = [Col("指标")]
     if report.by_year:
-        return cols + [Col(f"{period_word(report)}合计（{report.period.label}）")] + \
+        return cols + [Col(f"{period_word(report)}合计")] + \
             [Col(f.period.label) for f in report.by_year]
     for k, (name, _fig, prev) in enumerate(blocks(report)):
         group = _group(report, name)
