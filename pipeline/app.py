@@ -407,11 +407,14 @@ def _rollup(args, say: Say) -> int:
 
 
 def _serve(args, say: Say) -> int:
-    from .workbench.server import make_shortcut, serve
+    from .workbench.server import make_menu_entry, make_shortcut, serve
 
     if args.make_shortcut:
         path = make_shortcut(Path(args.inputs), Path(args.outputs))
         say(f"已生成工作台快捷方式：{path}")
+        menu = make_menu_entry(Path(args.inputs), Path(args.outputs))
+        if menu is not None:
+            say(f"已加入应用程序菜单：{menu}")
         say("双击它即可启动工作台（浏览器会自动打开）。")
         return EXIT_OK
     return serve(Path(args.inputs), Path(args.outputs), _standard(args), say, port=args.port,
