@@ -395,7 +395,9 @@ def test_lock_pins_everything_for_every_platform():
             locked = {canonicalize_name(r.name): next(iter(r.specifier)).version for r in reqs
                       if r.marker is None or r.marker.evaluate(env)}
             for req in direct:  # every dependency pinned once, inside pyproject.toml's range
-                assert req.specifier.contains(locked[canonicalize_name(req.name)]), (platform.name, python, req)
+                pinned = locked.get(canonicalize_name(req.name))
+                assert pinned is not None, f"requirements.lock misses {req.name}: run python kit/lock.py"
+                assert req.specifier.contains(pinned), f"{req} but the lock pins {pinned}: run python kit/lock.py"
             assert ("colorama" in locked) == platform.windows  # tqdm's, on Windows only
 
 
