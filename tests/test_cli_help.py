@@ -74,3 +74,13 @@ def test_missing_inputs_folder_exits_2(capsys, tmp_path):
     code = main(["validate", "--inputs", str(tmp_path / "没有这个文件夹"), "--outputs", str(tmp_path)])
     assert code == 2
     assert "找不到输入文件夹" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_readme_names_every_option(command):
+    """Each long option of each command (--period, --as-of …) is explained somewhere in the README."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    sub = _subparsers(build_parser())[command]
+    options = [o for a in sub._actions if not isinstance(a, argparse._HelpAction)
+               for o in a.option_strings if o.startswith("--")]
+    assert [o for o in options if o not in readme] == []
