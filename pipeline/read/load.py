@@ -162,8 +162,8 @@ def load_dataset(inputs: Path, std: Standard, progress: bool = False, exclude: t
         parts = _load_parts(jobs, std, progress, cache)
     with stage("combine, rounds"):
         part = _combine(parts)
-        inherit_group(part.frames, part.blanks)
-        attach_rounds(part.frames)
+        inherit_group(part.frames, part.blanks, std)
+        attach_rounds(part.frames, std)
     from ..check.explain import match_explanations
     from ..check.validate import check
 

@@ -21,7 +21,7 @@ from ..findings import Finding, finding
 from ..model import Dataset
 from ..render.metrics import plain
 from ..standard import Standard
-from ..stats.aggregate import INFO_COUNTY, info_item
+from ..stats.aggregate import info_item
 from .format import package_format
 from .indicators import indicators_from_metrics
 from .package import package_info, write_package
@@ -35,9 +35,9 @@ class ExportRun:
     package: Path | None
 
 
-def county_name(ds: Dataset) -> str:
+def county_name(ds: Dataset, std: Standard) -> str:
     """县名 of the registry's 基本情况 sheet, stripped ("" when not filled)."""
-    return info_item(ds, INFO_COUNTY, "")
+    return info_item(ds, std.info_labels.county, "")
 
 
 def county_name_missing(ds: Dataset, std: Standard) -> Finding:
@@ -45,7 +45,8 @@ def county_name_missing(ds: Dataset, std: Standard) -> Finding:
     registry = next((s.path for s in ds.sources if s.kind == "registry"), std.workbook("registry").file)
     sheet = std.sheet("basic_info")
     return finding("county-name-missing", file=registry, sheet=sheet.name, column=sheet.header("content"),
-                   item=INFO_COUNTY, item_header=sheet.header("item"), content_header=sheet.header("content"))
+                   item=std.info_labels.county, item_header=sheet.header("item"),
+                   content_header=sheet.header("content"))
 
 
 def explained_rows(ds: Dataset) -> list[dict]:
@@ -79,7 +80,7 @@ def run_export(period, ds: Dataset, std: Standard, outputs: Path, say, *, skip_i
 
     run = app.run_period(period, ds, std, Path(outputs), say, skip_invalid=skip_invalid)
     report, full = run.report, ds  # the counts and explanations are those of the whole run
-    county = county_name(full)
+    county = county_name(full, std)
     pending = unexplained_warnings(full)
     problems = []
     if not county:
