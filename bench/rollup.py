@@ -57,16 +57,17 @@ def _indicators(std, k: int) -> dict[str, int]:
 
 def generate(folder: Path, n: int) -> Path:
     """Write ``n`` packages (县1 … 县n) into ``folder``."""
+    from pipeline.output import package_name
     from pipeline.periods import annual
     from pipeline.rollup.package import package_info, write_package
     from pipeline.standard import load_standard
 
-    std = load_standard()
+    std, period = load_standard(), annual(YEAR)
     for k in range(1, n + 1):
         county = f"第{k:03d}县"
-        info = package_info(county=county, compiler=f"{county}巡察办", period=annual(YEAR), term="十四届",
+        info = package_info(county=county, compiler=f"{county}巡察办", period=period, term="十四届",
                             generated=dt.date(2021, 1, 5), sha256s=[f"{k:064x}"], unexplained=0)
-        write_package(folder / f"上报_{county}_{YEAR}年度.xlsx", info, _indicators(std, k), [], [], std)
+        write_package(folder / package_name(county, period.label), info, _indicators(std, k), [], [], std)
     return folder
 
 

@@ -9,7 +9,7 @@ makes it, and timed through its own methods (the page's buttons call exactly the
 - **recheck**: one round workbook changed (a 个别谈话 count + 1, saved again), then ``check()``
   (the 校验 page after a save in Excel): only that file is read again.
 
-Floors, in the same process: **statistics only** = ``app.run_period`` on the dataset already
+Floors, in the same process: **statistics only** = ``engine.statistics`` on the dataset already
 checked (what any run pays after reading and checking: figures and every output file), and
 **one read** = a bare python-calamine read of every sheet of the changed file. Each measurement
 is repeated ``--repeat`` times with a fresh Workspace and a fresh copy; medians are printed.
@@ -35,7 +35,7 @@ YEAR = "2020"
 
 def _round_file(inputs: Path, std) -> Path:
     """The first round workbook under ``inputs`` (sorted), the one the recheck changes."""
-    from pipeline.read.load import load_dataset
+    from pipeline.engine import load_dataset
 
     ds = load_dataset(inputs, std)
     rel = sorted(s.path for s in ds.sources if s.kind == "round")[0]
@@ -68,7 +68,7 @@ def _calamine(path: Path) -> float:
 
 def once(source: Path) -> dict[str, float]:
     """One fresh Workspace over a fresh copy of ``source``: the five timings, in seconds."""
-    from pipeline import app
+    from pipeline import engine
     from pipeline.standard import load_standard
     from pipeline.workbench.runs import Workspace
 
@@ -87,7 +87,7 @@ def once(source: Path) -> dict[str, float]:
             if ws.run.status != "done":
                 raise SystemExit(f"the run failed: {ws.run.message}")
         start = time.perf_counter()
-        app.run_period(app.period_of("annual", YEAR), ws.dataset, std, outputs, lambda _line: None)
+        engine.statistics(engine.period_of("annual", YEAR), ws.dataset, std, outputs)
         out["floor: statistics only"] = time.perf_counter() - start
         _change(changed, std)
         parsed = ws.cache.parsed

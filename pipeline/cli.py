@@ -1,7 +1,9 @@
-"""Command line: parse arguments, call the pipeline, turn exceptions into messages.
+"""Command line: parse arguments, call the engine, print its lines, turn exceptions into exit codes.
 
-The only module that prints for the user or exits. Everything the user reads
-here is Chinese; output survives a GBK console.
+One of the two faces over ``pipeline.engine`` (the other is the workbench). The only module
+that prints for the user or exits. Everything the user reads here is Chinese; output
+survives a GBK console. ``serve`` belongs to the workbench: the launcher (``launch.py``)
+hands its function in, so that the two faces never import each other.
 """
 
 from __future__ import annotations
@@ -10,10 +12,12 @@ import argparse
 import contextlib
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from . import __version__
-from .errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, XunchaError
+from .errors import EXIT_INPUT_ERRORS, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, InputErrors, XunchaError
+from .output import CHECK_REPORT_NAME, TEMPLATES_FOLDER, package_name, rollup_folder
 
 PROG = "xuncha"
 INTERRUPTED = "已中断：用户按了 Ctrl+C，未写完的文件已删除。"
@@ -58,9 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("template", help="生成空白填报模板（名册、轮次填报表、年度综合情况）",
                        description="生成三份空白填报模板，含下拉列表、填写提示和填表说明。",
-                       epilog="示例：python run.py template --out outputs/templates")
-    p.add_argument("--out", type=Path, default=Path("outputs/templates"), metavar="文件夹",
-                   help="模板输出文件夹，默认 outputs/templates/")
+                       epilog=f"示例：python run.py template --out outputs/{TEMPLATES_FOLDER}")
+    p.add_argument("--out", type=Path, default=Path("outputs") / TEMPLATES_FOLDER, metavar="文件夹",
+                   help=f"模板输出文件夹，默认 outputs/{TEMPLATES_FOLDER}/")
     _schemas(p)
 
     p = sub.add_parser("sample", help="生成示例县（示例县）2019—2021 年的示例填报数据",
@@ -74,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     _schemas(p)
 
     p = sub.add_parser("validate", help="读取并校验全部工作簿，生成校验报告",
-                       description="读取并校验全部填报工作簿，把发现的问题写入 校验报告.xlsx，不做统计。",
+                       description=f"读取并校验全部填报工作簿，把发现的问题写入 {CHECK_REPORT_NAME}，不做统计。",
                        epilog="示例：python run.py validate --inputs inputs")
     _common(p)
 
@@ -90,9 +94,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--month", required=True, metavar="年-月", help="统计月份，如 2020-06")
     _common(p, skip_invalid=True)
 
+    package = package_name("<县名>", "<期间>")
     p = sub.add_parser("export", help="导出上报包：统计指定年度或月份，并生成报送市委巡察办的上报包",
                        description="与 annual/monthly 一样统计指定期间（输出相同的文件），再在该期间的输出文件夹中"
-                                   "生成上报包 上报_<县名>_<期间>.xlsx（只含统计数字、分轮次数字和核实说明，"
+                                   f"生成上报包 {package}（只含统计数字、分轮次数字和核实说明，"
                                    "不含线索摘要、线索编号和人名）。有未说明的核实性问题（警告）时不生成上报包。",
                        epilog="示例：python run.py export --year 2020")
     when = p.add_mutually_exclusive_group(required=True)
@@ -103,8 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="还有未说明的核实性问题（警告）时也生成上报包；上报包的“未说明核实性问题”会写明处数")
 
     p = sub.add_parser("rollup", help="市级汇总：校验并汇总各县区的上报包",
-                       description="读取文件夹（含子文件夹）中各县区的上报包（上报_<县名>_<期间>.xlsx）和可选的"
-                                   "县区名单，校验后汇总，输出到 outputs/汇总_<期间>/。有错误时只写校验报告。",
+                       description=f"读取文件夹（含子文件夹）中各县区的上报包（{package}）和可选的县区名单，"
+                                   f"校验后汇总，输出到 outputs/{rollup_folder('<期间>')}/。有错误时只写校验报告。",
                        epilog="示例：python run.py rollup --year 2020 --inputs 上报包")
     when = p.add_mutually_exclusive_group(required=True)
     when.add_argument("--year", metavar="年份", help="汇总年度，四位数字，如 2020")
@@ -153,49 +158,125 @@ def _make_console_safe() -> None:
             stream.reconfigure(errors="replace")
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit code."""
+def main(argv: list[str] | None = None, serve: Callable | None = None) -> int:
+    """Run the command line; return the exit code. ``serve(args, say)`` runs the ``serve`` command
+    (the workbench's, handed in by the launcher)."""
     _make_console_safe()
     try:
-        return _run(argv)
+        return _run(argv, serve)
     except KeyboardInterrupt:
-        # Every output is written atomically: the temporary file of an interrupted write is
-        # removed on the way here (output.atomic_path), and forked children are interrupted
-        # and waited for (jobs.py). One line, no traceback.
+        # Every output is written atomically: the temporary file of an interrupted write and the
+        # staging folder of a period are removed on the way here (output.atomic_path,
+        # output.staged_folder), and children are interrupted and waited for (engine/runner.py).
         _say(INTERRUPTED, sys.stderr)
         return EXIT_INTERRUPTED
 
 
-def run() -> None:
-    """Entry point of ``python run.py`` and of the ``xuncha`` command: ``main()``, then exit.
+def run(serve: Callable | None = None) -> None:
+    """``main()``, then leave at once (engine.runner.exit_now): every output is written and
+    closed and every child waited for by then. ``main`` itself, which tests call, returns."""
+    from .engine.runner import exit_now
 
-    When ``main`` returns, every output has been written and closed (atomically) and every
-    child process waited for, so the process leaves at once: the interpreter's own teardown
-    (freeing every object of pandas and of the run one by one) would only make the user wait
-    another 0.3-0.5 s for the prompt (docs/performance.md, issue 13). ``main`` itself, which
-    the tests call in-process, returns normally.
-    """
-    code = main()
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError, AttributeError):
-            stream.flush()
-    os._exit(code)
+    exit_now(main(serve=serve))
 
 
-def _run(argv: list[str] | None) -> int:
+def _run(argv: list[str] | None, serve: Callable | None) -> int:
     args = build_parser().parse_args(argv)
-    from . import app  # imported late: `-h` stays fast
+    from . import engine  # imported late: `-h` stays fast
+    from .engine.runner import fewer_collections
 
     try:
-        return app.dispatch(args, say=_say)
+        if args.command == "serve":
+            if serve is None:
+                raise XunchaError("本入口不含工作台，请用 python run.py serve 或 xuncha serve 启动。")
+            return serve(args, _say)
+        with fewer_collections():
+            return COMMANDS[args.command](args, engine)
     except XunchaError as exc:
         _say(f"错误：{exc.message}", sys.stderr)
         return exc.exit_code
     except Exception:  # noqa: BLE001 - last resort: a short message and a log file
-        log = app.write_crash_log(getattr(args, "outputs", Path("outputs")))
+        log = engine.write_crash_log(getattr(args, "outputs", Path("outputs")))
         _say(f"程序内部错误，未能完成。详细信息已写入：{log}\n请把该文件发给维护人员。", sys.stderr)
         return EXIT_INTERNAL
 
 
-if __name__ == "__main__":  # pragma: no cover
-    run()
+# ---------------------------------------------------------------- the commands
+
+def _progress():
+    """A progress callback drawing a tqdm bar on a terminal (None elsewhere)."""
+    if not sys.stderr.isatty():
+        return None
+    bar = {}
+
+    def update(done: int, total: int) -> None:
+        if "bar" not in bar:
+            from tqdm import tqdm
+
+            bar["bar"] = tqdm(total=total, desc="读取工作簿", unit="份", file=sys.stderr)
+        b = bar["bar"]
+        b.update(done - b.n)
+        if done >= total:
+            b.close()
+
+    return update
+
+
+def _template(args, engine) -> int:
+    paths = engine.write_templates(args.out, engine.standard(args.schemas))
+    _say(f"已生成 {len(paths)} 份空白模板：")
+    for path in paths:
+        _say(f"  {path}")
+    return EXIT_OK
+
+
+def _sample(args, engine) -> int:
+    std = engine.standard(args.schemas)
+    if args.city:
+        city, paths = engine.write_city_sample(args.out, std)
+        _say(f"已生成{city}县区名单：{paths[0]}")
+        _say(f"已生成{city}各县区填报数据 {len(paths) - 1} 份，每个县区一个文件夹，位于：{args.out}")
+        return EXIT_OK
+    paths = engine.write_sample(args.out, std)
+    _say(f"已生成示例县填报数据 {len(paths)} 份，位于：{args.out}")
+    return EXIT_OK
+
+
+def _validate(args, engine) -> int:
+    from .engine.messages import summary_lines
+
+    std = engine.standard(args.schemas)
+    ds = engine.check_inputs(args.inputs, args.outputs, std, progress=_progress())
+    report = engine.write_check_report(ds, std, args.outputs)
+    for line in summary_lines(ds, report):
+        _say(line)
+    return EXIT_INPUT_ERRORS if ds.errors else EXIT_OK
+
+
+def _period(args, engine) -> int:
+    period = engine.period_of(args.command, args.year if args.command == "annual" else args.month)
+    engine.run_period(period, args.inputs, args.outputs, engine.standard(args.schemas), notify=_say,
+                      progress=_progress(), skip_invalid=args.skip_invalid)
+    return EXIT_OK
+
+
+def _export(args, engine) -> int:
+    """The county's package for the city (spec rollup.md): the period's run, then the package beside it."""
+    period = engine.period_of("annual", args.year) if args.year else engine.period_of("monthly", args.month)
+    engine.export_package(period, args.inputs, args.outputs, engine.standard(args.schemas), notify=_say,
+                          progress=_progress(), skip_invalid=args.skip_invalid,
+                          allow_unexplained=args.allow_unexplained)
+    return EXIT_OK
+
+
+def _rollup(args, engine) -> int:
+    """The city's roll-up of county packages (spec rollup.md)."""
+    period = engine.period_of("annual", args.year) if args.year else engine.period_of("monthly", args.month)
+    if engine.run_rollup(period, args.inputs, args.outputs, engine.standard(args.schemas), notify=_say).failed:
+        raise InputErrors(engine.ROLLUP_ERRORS)
+    return EXIT_OK
+
+
+COMMANDS = {"template": _template, "sample": _sample, "validate": _validate, "annual": _period,
+            "monthly": _period, "export": _export, "rollup": _rollup}
+

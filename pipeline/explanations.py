@@ -14,8 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
-from .findings import Finding
+from .findings import Finding, sort_findings
+
+if TYPE_CHECKING:
+    from .standard import Standard
 
 # Findings about the explanations themselves: warnings that can never be explained
 # (the explanation must be corrected or removed instead).
@@ -45,6 +49,18 @@ def status(f: Finding, explained: Mapping[Key, str]) -> str:
     if not explainable(f):
         return NOT_EXPLAINABLE
     return EXPLAINED if explanation_key(f) in explained else UNEXPLAINED
+
+
+def explained_findings(findings: Iterable[Finding], explained: Mapping[Key, str]) -> set[Finding]:
+    """The warnings of ``findings`` that an accepted 核实说明 settles (状态 已说明)."""
+    return {f for f in findings if status(f, explained) == EXPLAINED}
+
+
+def in_order(findings: Iterable[Finding], explained: Mapping[Key, str], std: Standard | None) -> list[Finding]:
+    """``findings`` in the one order (:func:`~pipeline.findings.sort_findings`), given the run's
+    accepted 核实说明 ``explained`` and the standard's sheets."""
+    findings = list(findings)
+    return sort_findings(findings, std, explained_findings(findings, explained))
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,12 @@ from __future__ import annotations
 
 import enum
 import string
-from collections.abc import Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .standard import Standard
 
 
 class Level(enum.Enum):
@@ -345,3 +349,22 @@ def finding(code: str, *, file: str = "", sheet: str = "", row: int | None = Non
         raise ValueError(f"finding {code!r} is always {entry.level.name}")
     message = entry.templates[variant].format(file=file, sheet=sheet, row=row, column=column, value=value, **params)
     return Finding(level or entry.level, code, message, file, sheet, row, column, value)
+
+
+# ---------------------------------------------------------------- the one order
+
+def sort_findings(findings: Iterable[Finding], std: Standard | None = None,
+                  explained: Container[Finding] = frozenset()) -> list[Finding]:
+    """``findings`` in the one order every face lists them (console, check report, workbench,
+    a package's 核实说明), as the check report has always sorted them: by file; by sheet, the
+    sheets of the standard ``std`` in its order, then any other by name (a finding about the
+    whole file comes after the standard's sheets); by Excel row (one about a whole sheet
+    first); on one row the errors, then the warnings still open, then those in ``explained``;
+    then by column and by code."""
+    rank = {sheet.name: i for i, sheet in enumerate(std.sheets.values())} if std is not None else {}
+
+    def key(f: Finding) -> tuple:
+        state = 0 if f.is_error else 2 if f in explained else 1
+        return f.file, rank.get(f.sheet, len(rank)), f.sheet, f.row or 0, state, f.column, f.code
+
+    return sorted(findings, key=key)

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import UsageError
+from .output import period_folder
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
@@ -22,7 +23,7 @@ class Period:
     @property
     def folder(self) -> str:
         """Output folder name under --outputs."""
-        return self.label
+        return period_folder(self.label)
 
     @property
     def year(self) -> int:

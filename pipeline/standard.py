@@ -454,7 +454,7 @@ def standard_at(folder: Path | None) -> Standard:
     A folder that is missing, lacks a file or holds a wrong standard is a UsageError with one
     Chinese line (exit 2); a file missing from the shipped standard is an incomplete installation.
     """
-    if folder is None:
+    if not folder:
         return load_standard(SCHEMA_DIR)
     folder = Path(folder)
     if not folder.is_dir():

@@ -27,10 +27,11 @@ TODAY = dt.date(2021, 1, 5)
 def dataset(request, tmp_path_factory):
     if request.param == "frames":
         return county_dataset()
-    load = pytest.importorskip("pipeline.read.load", reason="pipeline.read.load not written yet")
+    from pipeline.engine import load_dataset
+
     folder = tmp_path_factory.mktemp("county")
     write_county(folder)
-    ds = load.load_dataset(folder, STD, progress=False)
+    ds = load_dataset(folder, STD)
     assert ds.errors == [], [f.message for f in ds.errors]
     return ds
 

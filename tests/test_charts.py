@@ -81,7 +81,7 @@ def test_matplotlib_not_imported_by_cli_start():
     import subprocess
     import sys
 
-    code = ("import sys, pipeline.cli, pipeline.app, pipeline.stats.aggregate, pipeline.render.workbook;"
+    code = ("import sys, pipeline.launch, pipeline.engine, pipeline.stats.aggregate, pipeline.render.workbook;"
             "print('matplotlib' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

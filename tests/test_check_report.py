@@ -6,9 +6,10 @@ import openpyxl
 import pytest
 
 import wb
+from pipeline.engine import load_dataset
 from pipeline.findings import Level
 from pipeline.model import Dataset, Finding, Skipped
-from pipeline.read.load import drop_invalid, load_dataset
+from pipeline.read.load import drop_invalid
 from pipeline.render.check_report import (
     NO_FINDINGS,
     SHEET_FINDINGS,

@@ -15,8 +15,8 @@ import pytest
 
 import wb
 from pipeline.check.cross import closest_names
+from pipeline.engine import load_dataset
 from pipeline.model import ERROR, WARNING
-from pipeline.read.load import load_dataset
 from shipped import STD
 
 D = dt.date

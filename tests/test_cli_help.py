@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.cli import build_parser, main
+from pipeline.cli import build_parser
+from pipeline.launch import main
 
 ROOT = Path(__file__).resolve().parent.parent
 

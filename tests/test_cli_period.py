@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from county import write_county
-from pipeline.cli import main
+from pipeline.launch import main
 
 BROKEN = "2020/第5轮_第一巡察组.xlsx"  # round 5: talks 22 + 17
 

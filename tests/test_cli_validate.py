@@ -8,9 +8,10 @@ import os
 import pytest
 
 import wb
-from pipeline.cli import main
+from pipeline.engine import load_dataset
 from pipeline.errors import InputErrors
-from pipeline.read.load import drop_invalid, load_dataset
+from pipeline.launch import main
+from pipeline.read.load import drop_invalid
 from shipped import STD
 
 RND = STD.workbook("round").file

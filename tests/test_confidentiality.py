@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from county import CANARY, county_dataset, write_county
-from pipeline.cli import main
+from pipeline.launch import main
 from pipeline.periods import annual, monthly
 from pipeline.stats.aggregate import build_report
 from shipped import STD

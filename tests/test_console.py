@@ -35,7 +35,7 @@ def test_a_closed_pipe_is_not_an_internal_error(valid_inputs, tmp_path):
 
 
 def test_an_outputs_folder_inside_inputs_is_not_read(valid_inputs):
-    from pipeline.cli import main
+    from pipeline.launch import main
 
     outputs = valid_inputs / "outputs"
     assert main(["validate", "--inputs", str(valid_inputs), "--outputs", str(outputs)]) == 0
@@ -45,13 +45,13 @@ def test_an_outputs_folder_inside_inputs_is_not_read(valid_inputs):
 
 
 def test_an_internal_error_is_one_short_message_and_a_log(monkeypatch, tmp_path, capsys):
-    from pipeline import app
-    from pipeline.cli import main
+    from pipeline import engine
+    from pipeline.launch import main
 
-    def broken(args, say):
+    def broken(*args, **kwargs):
         raise RuntimeError("boom in the pipeline")
 
-    monkeypatch.setattr(app, "dispatch", broken)
+    monkeypatch.setattr(engine, "check_inputs", broken)
     code = main(["validate", "--inputs", str(tmp_path), "--outputs", str(tmp_path / "out")])
     err = capsys.readouterr().err
     assert code == 4

@@ -17,11 +17,11 @@ import pytest
 import wb
 from pipeline.authoring.explanation_form import WORKBENCH_FILE, add_explanation
 from pipeline.check.explain import match_explanations, whole_row
-from pipeline.cli import main
+from pipeline.engine import load_dataset
 from pipeline.errors import XunchaError
 from pipeline.explanations import CheckCounts, explanation_key
 from pipeline.findings import finding
-from pipeline.read.load import load_dataset
+from pipeline.launch import main
 from shipped import STD
 
 RND = STD.workbook("round").file

@@ -15,7 +15,7 @@ import pytest
 import wb
 from county import CANARY, write_county
 from pipeline.authoring.sample_city import CITY, COUNTIES, ROSTER_FILE, write_city_sample
-from pipeline.cli import main
+from pipeline.launch import main
 from pipeline.rollup.indicators import split_code
 from pipeline.rollup.package import fingerprint
 from pipeline.rollup.reader import read_package

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import wb
-from pipeline.cli import main
 from pipeline.findings import _ENTRIES, CATALOGUE, ERROR, LOCATION, WARNING, Finding, Level, finding
+from pipeline.launch import main
 from shipped import STD
 
 
@@ -80,3 +80,46 @@ def test_the_console_line_ends_with_the_code(tmp_path, capsys):
     found = STD.sheet("problems").header("found")
     assert f"  [警告] {rnd}，发现问题，第2行，{found}：日期不在本巡察组的巡察期间" in out
     assert "内，请核对。（问题代码 date-outside-round）\n" in out
+
+
+def test_the_one_order_of_findings():
+    """Every face lists findings in one order (pipeline.findings.sort_findings): by file; by sheet in
+    the standard's order (工作量 before 发现问题, though 发 sorts before 工 by name), then other sheets
+    by name, the whole file's findings after the standard's sheets; by row, a whole sheet's first;
+    on a row errors, then open warnings, then explained ones; then column and code."""
+    from pipeline.explanations import explanation_key, in_order
+    from pipeline.findings import sort_findings
+
+    def f(level, file, sheet, row, column, code):
+        return Finding(level, code, "说明", file, sheet, row, column)
+
+    explained = f(WARNING, "a.xlsx", "工作量", 3, "列甲", "a-warn")
+    findings = [
+        f(WARNING, "b.xlsx", "工作量", 2, "列甲", "c-warn"),
+        f(WARNING, "a.xlsx", "上报信息", 2, "内容", "d-warn"),
+        f(ERROR, "a.xlsx", "", None, "", "e-error"),
+        f(WARNING, "a.xlsx", "发现问题", 1, "列甲", "f-warn"),
+        explained,
+        f(WARNING, "a.xlsx", "工作量", 3, "列甲", "b-warn"),
+        f(ERROR, "a.xlsx", "工作量", 3, "列乙", "z-error"),
+        f(ERROR, "a.xlsx", "工作量", 2, "列甲", "y-error"),
+        f(ERROR, "a.xlsx", "工作量", 2, "列甲", "x-error"),
+        f(ERROR, "b.xlsx", "工作量", None, "", "g-error"),
+        f(WARNING, "", "", None, "", "h-warn"),
+    ]
+    expected = [
+        ("", "", None, "", "h-warn"),  # not about one file: first
+        ("a.xlsx", "工作量", 2, "列甲", "x-error"),  # same place: by code
+        ("a.xlsx", "工作量", 2, "列甲", "y-error"),
+        ("a.xlsx", "工作量", 3, "列乙", "z-error"),  # on row 3: the error first, whatever its column
+        ("a.xlsx", "工作量", 3, "列甲", "b-warn"),  # then the open warning
+        ("a.xlsx", "工作量", 3, "列甲", "a-warn"),  # then the explained one, whatever its code
+        ("a.xlsx", "发现问题", 1, "列甲", "f-warn"),  # the standard's order of sheets, not the names'
+        ("a.xlsx", "", None, "", "e-error"),  # the whole file: after the standard's sheets ...
+        ("a.xlsx", "上报信息", 2, "内容", "d-warn"),  # ... and before other sheets, by name
+        ("b.xlsx", "工作量", None, "", "g-error"),  # the whole sheet before its rows
+        ("b.xlsx", "工作量", 2, "列甲", "c-warn"),
+    ]
+    place = lambda g: (g.file, g.sheet, g.row, g.column, g.code)  # noqa: E731
+    assert [place(g) for g in sort_findings(findings, STD, {explained})] == expected
+    assert in_order(findings, {explanation_key(explained): "已核实"}, STD) == sort_findings(findings, STD, {explained})

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 import wb
+from pipeline.engine import load_dataset
 from pipeline.model import ERROR
 from pipeline.read import xlsx_parts
-from pipeline.read.load import load_dataset
 from pipeline.read.workbook import read_file
 from shipped import STD
 

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from pipeline.jobs import Prepared, can_fork, prepared
+from pipeline.engine.runner import Prepared, can_fork, prepared
 
 
 def _warm() -> None:

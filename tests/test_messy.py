@@ -20,7 +20,7 @@ import pytest
 import xlwt
 
 import wb
-from pipeline.read.load import load_dataset
+from pipeline.engine import load_dataset
 from pipeline.read.normalize import PROVENANCE
 from shipped import STD
 

@@ -48,11 +48,11 @@ def county(request, tmp_path_factory):
         # which is what a real metrics.json shows.
         ds.sources = sorted(ds.sources, key=lambda s: _reader_order(s.path))
         return ds, {s.path: hashlib.sha256(s.path.encode()).hexdigest() for s in ds.sources}
-    from pipeline.read.load import load_dataset
+    from pipeline.engine import load_dataset
 
     folder = tmp_path_factory.mktemp("county")
     paths = write_county(folder)
-    ds = load_dataset(folder, STD, progress=False)
+    ds = load_dataset(folder, STD)
     assert ds.errors == [], [f.message for f in ds.errors]
     return ds, {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
                 for p in paths}

@@ -13,9 +13,10 @@ import pytest
 import city
 from county import CANARY, county_dataset
 from pipeline.periods import annual, monthly
+from pipeline.read.normalize import whole_number
 from pipeline.rollup.indicators import indicator_codes, indicator_label, indicators_from_metrics, split_code
 from pipeline.rollup.package import fingerprint, package_info, write_package
-from pipeline.rollup.reader import read_package, whole_number
+from pipeline.rollup.reader import read_package
 from pipeline.stats.aggregate import build_report
 from shipped import STD
 

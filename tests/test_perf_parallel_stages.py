@@ -1,6 +1,6 @@
 """The speed-ups of issue 6 that change where work runs must not change any result:
-round summaries computed in a forked child (app.PARALLEL_ROUNDS_FILES), and the
-SourceFile list built per reading chunk (load._load_chunk)."""
+round summaries computed in a forked child (runner.PARALLEL_ROUNDS_FILES), and the
+SourceFile list built per reading chunk (read.load.load_chunk)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-import pipeline.app as app
+import pipeline.engine.api as api
+import pipeline.engine.runner as runner
 import pipeline.read.load as load
 from county import county_dataset, write_county
-from pipeline.jobs import can_fork
+from pipeline.engine.runner import can_fork
 from pipeline.periods import annual, monthly
 from pipeline.read.discover import relative_name
 from pipeline.stats.aggregate import build_report
@@ -27,8 +28,8 @@ def test_round_summaries_in_a_child_equal_in_process(period, monkeypatch):
         pytest.skip("no fork on this platform: the child path is not used here")
     ds = county_dataset()
     seq = build_report(ds, STD, period, today=TODAY)
-    monkeypatch.setattr(app, "PARALLEL_ROUNDS_FILES", 0)
-    par = app._build_report(ds, STD, period, today=TODAY)
+    monkeypatch.setattr(runner, "PARALLEL_ROUNDS_FILES", 0)
+    par = api._build_report(ds, STD, period, today=TODAY)
     assert len(par.rounds) == len(seq.rounds) > 0
     assert par.rounds == seq.rounds
     assert par.metrics == seq.metrics
@@ -38,8 +39,8 @@ def test_sources_of_chunks_equal_sources_of_all_files(tmp_path):
     write_county(tmp_path)
     paths = sorted(p for p in tmp_path.rglob("*.xlsx"))
     jobs = [(str(p), relative_name(p, tmp_path)) for p in paths]
-    whole = load._load_chunk(jobs, STD)
-    parts = load._combine([load._load_chunk(jobs[i:i + 2], STD) for i in range(0, len(jobs), 2)])
+    whole = load.load_chunk(jobs, STD)
+    parts = load.combine([load.load_chunk(jobs[i:i + 2], STD) for i in range(0, len(jobs), 2)])
     assert len(whole.sources) == len(paths) > 2
     assert parts.sources == whole.sources
     # every data row of the frames is counted once, under its file and sheet

@@ -22,10 +22,10 @@ from docx.oxml.ns import qn
 
 import pipeline.render.workbook as rw
 from county import county_dataset, write_county
-from pipeline import app
-from pipeline.cli import main
+from pipeline.engine import runner
+from pipeline.engine.runner import Background, can_fork, collect
 from pipeline.errors import EXIT_WRITE_FAILED, OutputError
-from pipeline.jobs import Background, can_fork, collect
+from pipeline.launch import main
 from pipeline.periods import annual, monthly
 from pipeline.render.docx_layout import BODY_FONT, BODY_PT, LATIN_FONT, _fast_run, style_run
 from pipeline.stats.aggregate import build_report
@@ -155,7 +155,7 @@ def _annual(inputs: Path, out: Path) -> int:
 
 def test_parallel_render_writes_the_same_outputs(county_inputs, tmp_path, monkeypatch):
     assert _annual(county_inputs, tmp_path / "seq") == 0
-    monkeypatch.setattr(app, "PARALLEL_RENDER_FILES", 0)
+    monkeypatch.setattr(runner, "PARALLEL_RENDER_FILES", 0)
     monkeypatch.setattr(rw, "DETAIL_INLINE_CELLS", 10)
     assert _annual(county_inputs, tmp_path / "par") == 0
     seq, par = tmp_path / "seq" / "2020年度", tmp_path / "par" / "2020年度"
@@ -168,7 +168,7 @@ def test_parallel_render_writes_the_same_outputs(county_inputs, tmp_path, monkey
 
 
 def test_parallel_render_error_keeps_exit_code(county_inputs, tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(app, "PARALLEL_RENDER_FILES", 0)
+    monkeypatch.setattr(runner, "PARALLEL_RENDER_FILES", 0)
     monkeypatch.setattr(rw, "_write_main", lambda *a: _boom("无法写入文件“巡察工作统计”"))
     assert _annual(county_inputs, tmp_path) == EXIT_WRITE_FAILED
     assert "无法写入文件“巡察工作统计”" in capsys.readouterr().err

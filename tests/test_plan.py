@@ -18,9 +18,9 @@ import openpyxl
 import pytest
 
 import wb
+from pipeline.engine import load_dataset
 from pipeline.model import ERROR, WARNING
 from pipeline.periods import annual, monthly
-from pipeline.read.load import load_dataset
 from pipeline.render.summary import write_documents
 from pipeline.render.workbook import write_workbook
 from pipeline.stats.aggregate import build_report

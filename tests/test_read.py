@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 import wb
+from pipeline.engine import load_dataset
 from pipeline.model import ERROR, WARNING
-from pipeline.read.load import load_dataset
 from pipeline.read.workbook import norm_label, read_file
 from shipped import STD
 
@@ -309,7 +309,7 @@ def test_empty_inputs_give_empty_frames_with_columns(tmp_path):
 
 def test_process_pool_gives_the_same_dataset(tmp_path, monkeypatch):
     """Chunks normalised in worker processes, then combined, equal one in-process pass."""
-    import pipeline.read.load as load
+    import pipeline.engine.runner as load
 
     folder = tmp_path / "in"
     spec = wb.county_spec()

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 import wb
-from pipeline.read import cache as cache_module
+from pipeline.engine import cache as cache_module
+from pipeline.engine import load_dataset
+from pipeline.engine.cache import ReadCache
 from pipeline.read import workbook
-from pipeline.read.cache import ReadCache
-from pipeline.read.load import load_dataset
 from shipped import STD
 
 RND = STD.workbook("round").file

@@ -16,7 +16,7 @@ import pytest
 import city
 from city import C1, C2, C3, C4, JIA, YI
 from pipeline.authoring.sample_city import roster_workbook, write_roster
-from pipeline.cli import main
+from pipeline.launch import main
 from pipeline.periods import annual, monthly
 from pipeline.rollup.checks import check_city
 from pipeline.rollup.load import load_city

@@ -19,9 +19,9 @@ from pipeline.check import rows
 from pipeline.check.rows import RuleError, failures, typed_view
 from pipeline.check.schema_export import write_schema_yaml
 from pipeline.check.schemas import registered, schemas
-from pipeline.cli import main
+from pipeline.engine import load_dataset
 from pipeline.errors import EXIT_INTERNAL
-from pipeline.read.load import load_dataset
+from pipeline.launch import main
 from shipped import STD
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,11 +70,9 @@ def test_a_rule_that_raises_is_an_internal_error_naming_it(valid_inputs, tmp_pat
 
 
 def test_pandera_is_imported_only_where_the_checks_run():
-    code = ("import sys, pipeline.cli, pipeline.app, pipeline.standard, pipeline.read.load, "
-            "pipeline.stats.aggregate, pipeline.render.workbook, pipeline.check.validate as v; "
-            "print('pandera' in sys.modules)")
-    done = subprocess.run([sys.executable, "-c", code.replace(", pipeline.check.validate as v", "")], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    code = ("import sys, pipeline.launch, pipeline.cli, pipeline.engine.start, pipeline.standard, pipeline.read.load, "
+            "pipeline.stats.aggregate, pipeline.render.workbook; print('pandera' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.stdout.strip() == "False", done.stderr
     importers = sorted(str(p.relative_to(ROOT / "pipeline")) for p in (ROOT / "pipeline").rglob("*.py")
                        if "import pandera" in p.read_text(encoding="utf-8")

@@ -173,7 +173,7 @@ def test_office_workbook_has_every_kind_of_row(sample):
 
 
 def test_the_reader_finds_no_error_in_the_sample(sample):
-    from pipeline.read.load import load_dataset
+    from pipeline.engine import load_dataset
 
     ds = load_dataset(sample, STD)
     assert [f for f in ds.findings if f.is_error] == []
@@ -183,8 +183,8 @@ def test_the_reader_finds_no_error_in_the_sample(sample):
 @pytest.mark.parametrize("period", ["annual 2020", "monthly 2021-06"])
 def test_every_light_of_the_ledger_shows_in_the_sample(sample, period):
     """The sample's long-term items (sample_county.LONG_TERM) light yellow and green."""
+    from pipeline.engine import load_dataset
     from pipeline.periods import annual, monthly
-    from pipeline.read.load import load_dataset
     from pipeline.stats.ledger import STATES, build_ledger
     from pipeline.stats.selection import Frames
 

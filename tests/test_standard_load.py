@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 import wb
-from pipeline.cli import main
-from pipeline.read.load import load_dataset
+from pipeline.engine import load_dataset
+from pipeline.launch import main
 from pipeline.standard import SCHEMA_DIR, StandardError, load_standard, standard_at
 from shipped import STD
 

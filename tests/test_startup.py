@@ -17,8 +17,8 @@ import jinja2
 import pytest
 
 from county import county_dataset
-from pipeline.cli import main
-from pipeline.jobs import can_fork
+from pipeline.engine.runner import can_fork
+from pipeline.launch import main
 from pipeline.periods import annual, monthly
 from pipeline.render import summary
 from pipeline.render.charts import CHARTS, chart_data, write_charts
@@ -36,9 +36,10 @@ def _python(code: str, *args: str) -> subprocess.CompletedProcess:
 
 
 def test_the_command_starts_without_pandas():
-    """app is imported before the charts child is forked: it must not pull pandas in, or the
-    child could start only after pandas' import (about 0.6 s later)."""
-    done = _python("import sys, pipeline.cli, pipeline.app; print('pandas' in sys.modules)")
+    """The engine's start is imported before the charts child is forked: it must not pull pandas
+    in, or the child could start only after pandas' import."""
+    done = _python("import sys, pipeline.launch, pipeline.engine.start, pipeline.engine.charts; "
+                   "print('pandas' in sys.modules)")
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
 
@@ -50,10 +51,10 @@ def test_the_charts_child_draws_the_same_pictures_without_pandas(tmp_path, perio
     data = chart_data(build_report(county_dataset(), STD, period, today=TODAY))
     here = write_charts(data, tmp_path / "here")
     (tmp_path / "data.pickle").write_bytes(pickle.dumps(data))
-    code = ("import pickle, sys; from pathlib import Path; from pipeline import app; app._warm_charts(); "
-            "from pipeline.render.charts import write_charts; "
+    code = ("import pickle, sys; from pathlib import Path; from pipeline.engine import start; start._warm_charts(); "
+            "from pipeline.engine.charts import charts_in_two; "
             "data = pickle.loads(Path(sys.argv[1]).read_bytes()); "
-            "paths = write_charts(data, Path(sys.argv[2]), fork=True); "
+            "paths = charts_in_two(data, Path(sys.argv[2])); "
             "print('pandas' in sys.modules, *[p.name for p in paths])")
     done = _python(code, str(tmp_path / "data.pickle"), str(tmp_path / "child"))
     assert done.returncode == 0, done.stderr
@@ -66,8 +67,8 @@ def test_the_charts_child_draws_the_same_pictures_without_pandas(tmp_path, perio
 def test_a_forked_chart_is_written_by_another_process(tmp_path, monkeypatch):
     data = chart_data(build_report(county_dataset(), STD, annual("2020"), today=TODAY))
     monkeypatch.setenv("XUNCHA_TIMINGS", "1")
-    code = ("import pickle, sys; from pathlib import Path; from pipeline.render.charts import write_charts; "
-            "write_charts(pickle.loads(Path(sys.argv[1]).read_bytes()), Path(sys.argv[2]), fork=True)")
+    code = ("import pickle, sys; from pathlib import Path; from pipeline.engine.charts import charts_in_two; "
+            "charts_in_two(pickle.loads(Path(sys.argv[1]).read_bytes()), Path(sys.argv[2]))")
     (tmp_path / "data.pickle").write_bytes(pickle.dumps(data))
     done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "data.pickle"), str(tmp_path / "c")],
                           cwd=ROOT, capture_output=True, text=True, encoding="utf-8", timeout=120)

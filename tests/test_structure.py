@@ -10,9 +10,9 @@ import pytest
 
 import wb
 from pipeline.check.validate import check
-from pipeline.cli import main
+from pipeline.launch import main
 from pipeline.read.discover import discover, relative_name
-from pipeline.read.load import _load_chunk
+from pipeline.read.load import load_chunk
 from pipeline.read.normalize import attach_rounds, inherit_group
 from pipeline.standard import SCHEMA_DIR
 from shipped import STD
@@ -21,7 +21,7 @@ from shipped import STD
 def _frames(folder):
     """Typed frames of a folder as ``check`` receives them (before any check)."""
     paths, _, _ = discover(folder)
-    part = _load_chunk([(str(p), relative_name(p, folder)) for p in paths], STD)
+    part = load_chunk([(str(p), relative_name(p, folder)) for p in paths], STD)
     inherit_group(part.frames, part.blanks, STD)
     attach_rounds(part.frames, STD)
     return part

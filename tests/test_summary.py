@@ -22,8 +22,8 @@ import pytest
 from docx.oxml.ns import qn
 
 from county import CANARY, _write_workbook, county_dataset, write_county
+from pipeline.engine import load_dataset
 from pipeline.periods import annual, monthly
-from pipeline.read.load import load_dataset
 from pipeline.render.docx_layout import MARKER_RE
 from pipeline.render.summary import (
     ANNUAL_TEMPLATE,
@@ -88,7 +88,7 @@ def dataset(tmp_path_factory):
     folder = tmp_path_factory.mktemp("county")
     write_county(folder)
     write_office(folder)
-    ds = load_dataset(folder, STD, progress=False)
+    ds = load_dataset(folder, STD)
     assert ds.errors == [], [f.message for f in ds.errors]
     return ds
 

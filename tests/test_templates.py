@@ -264,7 +264,7 @@ def _same(actual, expected) -> bool:
 
 @pytest.fixture
 def load_dataset():
-    from pipeline.read.load import load_dataset
+    from pipeline.engine import load_dataset
 
     return load_dataset
 
@@ -325,7 +325,7 @@ def test_a_relabelled_header_and_value_reach_the_reader(relabelled, tmp_path):
     rows = {k: [dict(r) for r in v] for k, v in USER_ROWS.items()}
     rows["round_info"][0]["type"] = "巡察回头看"
     _fill_templates(tmp_path / "in", rows, relabelled)
-    from pipeline.read.load import load_dataset as load
+    from pipeline.engine import load_dataset as load
 
     ds = load(tmp_path / "in", relabelled)
     result = {"errors": [f.message for f in ds.errors],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 
-from pipeline.cli import main
+from pipeline.launch import main
 from workbench_kit import ROOT, client, wait_for_run, workspace
 
 

@@ -18,8 +18,8 @@ import county
 import wb
 from city import JIA, YI
 from pipeline.authoring.explanation_form import WORKBENCH_FILE
-from pipeline.cli import main
 from pipeline.explanations import CheckCounts
+from pipeline.launch import main
 from pipeline.periods import annual
 from shipped import STD
 from workbench_kit import client, wait_for_run, workspace

@@ -11,7 +11,7 @@ import pytest
 
 import county
 import wb
-from pipeline import app
+from pipeline import engine
 from pipeline.read import workbook
 from pipeline.workbench import files
 from shipped import STD
@@ -68,7 +68,7 @@ def test_check_lists_every_finding_with_its_cell(planted):
     # the check report of the same check is downloadable
     link = doc.xpath(DOWNLOADS)[0].get("href")
     assert link == "/download/%E6%A0%A1%E9%AA%8C%E6%8A%A5%E5%91%8A.xlsx"  # 校验报告.xlsx
-    assert c.get(link).content == (planted.outputs / app.CHECK_REPORT_NAME).read_bytes()
+    assert c.get(link).content == (planted.outputs / engine.CHECK_REPORT_NAME).read_bytes()
 
 
 def test_check_filters_by_level_and_file(planted):
@@ -181,14 +181,14 @@ def test_a_second_run_or_an_upload_while_one_runs_is_refused(tmp_path, monkeypat
     wb.write_county(tmp_path / "inputs")
     ws = workspace(tmp_path / "inputs", tmp_path / "outputs")
     started, release = threading.Event(), threading.Event()
-    real = app.run_period
+    real = engine.run_period
 
     def slow(*args, **kwargs):
         started.set()
         assert release.wait(60)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(app, "run_period", slow)
+    monkeypatch.setattr(engine, "run_period", slow)
     c = client(ws)
     c.post("/run", data={"kind": "annual", "period": "2020"})
     try:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import wb
-from pipeline.cli import main
+from pipeline.launch import main
 from pipeline.workbench import server as srv
 from pipeline.workbench.guards import cookie_name
 from workbench_kit import ROOT, Server
@@ -118,7 +118,7 @@ def test_make_shortcut_writes_a_valid_desktop_file(tmp_path, monkeypatch, capsys
     assert "Name=巡察统计工作台\n" in text and "Terminal=true\n" in text and path.stat().st_mode & 0o111
     exec_line = next(line for line in text.splitlines() if line.startswith("Exec="))
     assert _desktop_args(exec_line.removeprefix("Exec=")) == [
-        sys.executable, "-m", "pipeline.cli", "serve", "--inputs", str(inputs.resolve()),
+        sys.executable, "-m", "pipeline.launch", "serve", "--inputs", str(inputs.resolve()),
         "--outputs", str((tmp_path / "结果").resolve())]
     validator = shutil.which("desktop-file-validate")
     if validator is None:
@@ -163,7 +163,7 @@ def test_make_shortcut_on_windows_writes_a_bat_file(tmp_path):
     text = path.read_bytes().decode("gbk")  # cmd.exe reads it in the console's code page
     lines = text.split("\r\n")
     assert lines[0] == "@echo off" and lines[-2] == "pause"
-    assert lines[-3] == (f'"{sys.executable}" -m pipeline.cli serve --inputs "{tmp_path}/填报 100%%" '
+    assert lines[-3] == (f'"{sys.executable}" -m pipeline.launch serve --inputs "{tmp_path}/填报 100%%" '
                          f'--outputs "{Path("outputs").resolve()}"')
 
 

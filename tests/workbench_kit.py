@@ -46,7 +46,7 @@ class Server:
     def __init__(self, inputs: Path, outputs: Path, *extra: str):
         env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "pipeline.cli", "serve", "--inputs", str(inputs), "--outputs", str(outputs),
+            [sys.executable, "-m", "pipeline.launch", "serve", "--inputs", str(inputs), "--outputs", str(outputs),
              "--no-browser", *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
             env=env)
         self.first_line = self.proc.stdout.readline().rstrip("\n")

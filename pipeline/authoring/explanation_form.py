@@ -17,11 +17,12 @@ from ..check.explain import row_key
 from ..errors import XunchaError
 from ..explanations import EXPLANATION_COLUMNS, explainable, explanation_key
 from ..findings import Finding
+from ..output import WORKBENCH_EXPLANATIONS_NAME
 from ..read.workbook import norm_label
 from ..standard import SCHEMA_DIR, Standard, load_standard
 from .blank_forms import save_workbook
 
-WORKBENCH_FILE = "核实说明（工作台）.xlsx"
+WORKBENCH_FILE = WORKBENCH_EXPLANATIONS_NAME
 COLUMNS = (*EXPLANATION_COLUMNS, "by", "date")
 
 

@@ -1,7 +1,7 @@
 """Checking: every finding about the typed frames, then the completed frames.
 
-``read.load`` converts the cells per chunk of files (in worker processes when
-there are many; unparseable cells are reported once, by ``read.normalize``),
+``read.load`` converts the cells per chunk of files (unparseable cells are reported
+once, by ``read.normalize``); the engine (``engine/load.py``)
 gives blank 巡察组 cells their file's only group and each round row its
 届次/轮次, then calls ``check`` once on the combined frames: the row rules check every
 sheet (``rows``), then the cross-sheet and cross-workbook checks (``cross``, ``plan``) and
@@ -16,7 +16,6 @@ import pandas as pd
 from ..model import Finding
 from ..read.workbook import FileRead
 from ..standard import Standard
-from ..timing import stage
 from .complete import complete
 from .cross import cross_findings
 from .plan import plan_findings
@@ -32,12 +31,8 @@ def check(frames: dict[str, pd.DataFrame], blanks: dict[str, pd.DataFrame], earl
     reported twice). The checks only report; ``complete`` then sets aside what
     was reported and fills 对象类别 from the registry, on copies.
     """
-    with stage("check: rows"):
-        findings = row_findings(frames, blanks, earlier, std)
-    with stage("check: cross"):
-        findings += cross_findings(frames, reads, std)
-    with stage("check: plausibility, plan"):
-        findings += plausibility_findings(frames, reads, earlier, std)
-        findings += plan_findings(frames, std)
-    with stage("check: complete"):
-        return findings, complete(frames, std)
+    findings = row_findings(frames, blanks, earlier, std)
+    findings += cross_findings(frames, reads, std)
+    findings += plausibility_findings(frames, reads, earlier, std)
+    findings += plan_findings(frames, std)
+    return findings, complete(frames, std)

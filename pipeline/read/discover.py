@@ -29,7 +29,7 @@ def relative_name(path: Path, inputs: Path) -> str:
     """``path`` relative to ``inputs``, with ``/`` separators (as shown to users)."""
     base, text = str(inputs), str(path)
     if base not in ("", ".") and text.startswith(base) and text[len(base):len(base) + 1] == os.sep:
-        # the common case without pathlib's parsing (≈ 10 µs a file, twice per file)
+        # the common case without pathlib's parsing: this runs twice for every file
         return text[len(base) + 1:].replace(os.sep, "/")
     try:
         return path.relative_to(inputs).as_posix()

@@ -166,6 +166,15 @@ def count_value(value) -> tuple[int, bool, str | None]:
     return int(number), False, None
 
 
+def whole_number(value) -> int:
+    """One cell holding a count, read as the count columns read it (:func:`count_value`);
+    raises ValueError for a blank cell and for anything that is not a whole number >= 0."""
+    number, blank, error = count_value(value)
+    if blank or error:
+        raise ValueError(value)
+    return number
+
+
 def _date_of_text(text: str) -> dt.datetime | None:
     match = _DATE_RE.fullmatch(text)
     if not match:
@@ -264,6 +273,11 @@ def text_value(value, kind: str = "text", default: str | None = None) -> tuple[s
     if kind == "enum":
         text = _QUOTES_RE.sub("", text).strip().translate(_BRACKETS)
     return (text, False) if text else (default, True)
+
+
+def cell_text(value) -> str:
+    """One cell as text, read as the text columns read it (:func:`text_value`); blank is ''."""
+    return text_value(value)[0] or ""
 
 
 def to_text(raw: pd.Series, kind: str = "text", default: str | None = None) -> tuple[pd.Series, pd.Series]:

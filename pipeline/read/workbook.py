@@ -17,8 +17,9 @@ import io
 import os
 import re
 import zipfile
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from pathlib import Path
 
 import python_calamine
@@ -53,6 +54,14 @@ def _norm_text(text: str) -> str:
 def norm_label(value) -> str:
     """A sheet name or header for matching: no spaces or line breaks, brackets full-width."""
     return _norm_text(value if isinstance(value, str) else str(value))
+
+
+def sheet_index(sheet_names) -> dict[str, str]:
+    """{normalised sheet name: the name as in the file}; of two names alike, the first."""
+    present: dict[str, str] = {}
+    for name in sheet_names:
+        present.setdefault(norm_label(name), name)
+    return present
 
 
 @dataclass
@@ -107,9 +116,7 @@ def _open(data: bytes):
 def _recognise(workbooks: tuple[Workbook, ...],
                sheet_names: tuple[str, ...]) -> tuple[Workbook | None, dict[str, str], list[str]]:
     """The workbook kind, {sheet id: sheet name in the file}, and missing required sheets."""
-    present = {}
-    for name in sheet_names:
-        present.setdefault(norm_label(name), name)
+    present = sheet_index(sheet_names)
     scores = []
     for wb in workbooks:
         found = {sh.id: present[norm_label(sh.name)] for sh in wb.sheets
@@ -137,39 +144,61 @@ def _labels(sheet: Sheet) -> dict[str, Column]:
     return {norm_label(c.header): c for c in sheet.columns}
 
 
+@cache
+def _ids(sheet: Sheet) -> dict[str, str]:
+    """{normalised header: column id} of a sheet."""
+    return {label: col.id for label, col in _labels(sheet).items()}
+
+
+def match_headers(row, labels: Mapping[str, str]) -> dict[str, int]:
+    """{key: cell index} of the headers found in ``row``; ``labels``: {normalised header: key}.
+    Of two cells with the same header, the first."""
+    mapping: dict[str, int] = {}
+    for j, cell in enumerate(row):
+        if cell != "":
+            key = labels.get(norm_label(cell))
+            if key is not None and key not in mapping:
+                mapping[key] = j
+    return mapping
+
+
 @lru_cache(maxsize=4096)
 def _match_row(sheet: Sheet, row: tuple) -> dict[str, int]:
     """{column id: cell index} of the standard headers found in ``row`` (first one wins).
 
     Cached: every workbook made from the template has the same header row.
     """
-    labels = _labels(sheet)
-    mapping: dict[str, int] = {}
-    for j, cell in enumerate(row):
-        if cell != "":
-            col = labels.get(norm_label(cell))
-            if col is not None and col.id not in mapping:
-                mapping[col.id] = j
-    return mapping
+    return match_headers(row, _ids(sheet))
 
 
-def _find_header(rows: list[list], sheet: Sheet, limit: int):
+def find_header(rows: list[list], required: Collection[str], limit: int,
+                match: Callable[[tuple], dict[str, int]]):
     """``(row index, mapping)`` of the header row, or ``(None, best guess)``.
 
-    The header row is the first of the first ``limit`` rows holding every
-    required header; the best guess is ``(row index, hits, mapping)`` of the
-    row holding most of them, to say which are missing.
+    The header row is the first of the first ``limit`` rows whose ``match`` (a row ->
+    {key: cell index}, e.g. :func:`match_headers`) holds every ``required`` key; the best
+    guess is ``(row index, hits, mapping)`` of the row holding most of them, to say which
+    are missing.
     """
-    required = {c.id for c in sheet.required_columns}
     best = (-1, 0, {})
     for i, row in enumerate(rows[:limit]):
-        mapping = _match_row(sheet, tuple(row))
-        hits = len(required & mapping.keys())
+        mapping = match(tuple(row))
+        hits = len(mapping.keys() & required)
         if hits == len(required):
             return i, mapping
         if hits > best[1]:
             best = (i, hits, mapping)
     return None, best
+
+
+def _find_header(rows: list[list], sheet: Sheet, limit: int):
+    """:func:`find_header` with the standard's headers of ``sheet``."""
+    return find_header(rows, _required_ids(sheet), limit, partial(_match_row, sheet))
+
+
+@cache
+def _required_ids(sheet: Sheet) -> frozenset[str]:
+    return frozenset(c.id for c in sheet.required_columns)
 
 
 @lru_cache(maxsize=1024)
@@ -313,18 +342,24 @@ def _read_book(data: bytes, rel: str, result: FileRead, std: Standard) -> None:
             result.findings += _cell_findings(rel, sheet, sheet_data, mapping, bad.get(name, ()))
 
 
-def file_bytes(path: Path | str, rel: str, std: Standard) -> tuple[bytes | None, FileRead | None]:
-    """``(the file's bytes, None)``, or ``(None, a FileRead reporting why not)``: too large, locked."""
+def read_bytes(path: Path | str, std: Standard) -> bytes:
+    """The bytes of the file at ``path``; raises :class:`Unreadable` when it is too large or locked."""
     try:  # os rather than pathlib: this runs for every file, and Path() costs more than the read
         with open(path, "rb") as fh:
             too_large = file_too_large(os.fstat(fh.fileno()).st_size, ZipLimits.of(std))
             if too_large is not None:
-                return None, FileRead(rel, "", findings=[finding(too_large.code, file=rel,
-                                                                 variant=too_large.variant, **too_large.params)])
-            return fh.read(), None
+                raise too_large
+            return fh.read()
     except OSError as exc:
-        return None, FileRead(rel, "", findings=[finding("file-unreadable", file=rel, variant="locked",
-                                                         reason=exc.strerror or exc)])
+        raise Unreadable("file-unreadable", "locked", reason=exc.strerror or exc) from None
+
+
+def file_bytes(path: Path | str, rel: str, std: Standard) -> tuple[bytes | None, FileRead | None]:
+    """``(the file's bytes, None)``, or ``(None, a FileRead reporting why not)``: too large, locked."""
+    try:
+        return read_bytes(path, std), None
+    except Unreadable as exc:
+        return None, FileRead(rel, "", findings=[exc.finding(rel)])
 
 
 def read_data(data: bytes, rel: str, std: Standard, sha256: str | None = None) -> FileRead:
@@ -334,7 +369,7 @@ def read_data(data: bytes, rel: str, std: Standard, sha256: str | None = None) -
         _read_book(data, rel, result, std)
     except Unreadable as exc:
         result.kind, result.sheets = None, []
-        result.findings.append(finding(exc.code, file=rel, variant=exc.variant, **exc.params))
+        result.findings.append(exc.finding(rel))
     except BaseException as exc:  # noqa: BLE001 - calamine may panic on broken files
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise

@@ -22,6 +22,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..findings import Finding, finding
+
 MB = 1 << 20
 CHUNK = 4 * MB  # inflated bytes handed to the XML parser at a time
 
@@ -31,8 +33,8 @@ _MAIN = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main",
 _CELL_TAGS = tuple(f"{{{ns}}}{tag}" for ns in _MAIN for tag in ("c", "row"))
 _CELL_REF = re.compile(r"([A-Z]+)(\d+)")
 # Necessary for a formula (<f>, <x:f ...>, <f/>) or an error cell (t="e", t='e'): a sheet
-# without any is not parsed. Searched with an overlap across chunks. (One regex with both
-# alternatives is ten times slower than these.)
+# without any is not parsed. Searched with an overlap across chunks, as two simple tests: one
+# regex with both alternatives cannot use the fast literal search these do.
 _MAYBE_FORMULA = re.compile(rb"f[\s/>]")
 _MAYBE_ERROR = (b'"e"', b"'e'")
 _OVERLAP = 8
@@ -45,6 +47,10 @@ class Unreadable(Exception):
     def __init__(self, code: str, variant: str = "", **params):
         super().__init__(code)
         self.code, self.variant, self.params = code, variant, params
+
+    def finding(self, file: str) -> Finding:
+        """The finding of this refusal for the file shown as ``file``."""
+        return finding(self.code, file=file, variant=self.variant, **self.params)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..output import atomic_path
+from ..output import COVERAGE_CHART_NAME, PROBLEMS_CHART_NAME, TREND_CHART_NAME, atomic_path
 from .fonts import cjk_rc
 
 DPI = 150
@@ -147,15 +147,14 @@ def trend_chart(data: ChartData, target: Path) -> Path:
     return _save(fig, target)
 
 
-CHARTS = {"问题分类.png": problems_chart, "全覆盖进度.png": coverage_chart,
-          "月度趋势.png": trend_chart}
+CHARTS = {PROBLEMS_CHART_NAME: problems_chart, COVERAGE_CHART_NAME: coverage_chart, TREND_CHART_NAME: trend_chart}
 
 
 def warm_up() -> None:
-    """Do beforehand what the first chart of a process pays for (about 1 s on a small run):
-    import matplotlib, choose the Chinese font, and draw a small figure with Chinese text
-    into memory (loads the font file and matplotlib's lazily built classes). Nothing is
-    written. Used by a child process forked at the start of a run (pipeline/jobs.py)."""
+    """Do beforehand what the first chart of a process pays for, so that the charts start as
+    soon as their data arrives: import matplotlib, choose the Chinese font, and draw a small
+    figure with Chinese text into memory (loads the font file and matplotlib's lazily built
+    classes). Nothing is written. A child forked at the start of a run calls it (engine/start.py)."""
     import io
 
     import matplotlib
@@ -175,33 +174,11 @@ def warm_up() -> None:
         fig.savefig(io.BytesIO(), format="png", dpi=20, bbox_inches="tight")
 
 
-def _draw(data: ChartData, charts_dir: Path, names: tuple[str, ...]) -> list[Path]:
+def write_charts(data: ChartData, charts_dir: Path, names: tuple[str, ...] | None = None) -> list[Path]:
+    """Draw the charts ``names`` (default: all of ``CHARTS``) of ``data`` (``chart_data(report)``)
+    into ``charts_dir``; return the paths written, in ``CHARTS`` order."""
     import matplotlib
 
-    from ..timing import stage
-
-    with stage("charts " + "、".join(names)), matplotlib.rc_context(cjk_rc()):
-        return [CHARTS[name](data, charts_dir / name) for name in names]
-
-
-# Drawn by a forked helper when ``write_charts`` runs in a warmed-up child: about half the work.
-FORKED = ("月度趋势.png",)
-
-
-def write_charts(data: ChartData, charts_dir: Path, fork: bool = False) -> list[Path]:
-    """Draw every chart of ``data`` (``chart_data(report)``) into ``charts_dir``; return the
-    paths written (in ``CHARTS`` order).
-
-    ``fork``: the caller is a child that has already imported matplotlib and loaded the font
-    (``warm_up``), so a fork of it draws the ``FORKED`` chart at once while this process draws
-    the others: the charts take about half as long on the critical path of a small run.
-    """
-    from ..jobs import Background, waiting
-
     charts_dir = Path(charts_dir)
-    rest = tuple(name for name in CHARTS if name not in FORKED)
-    helper = Background(_draw, data, charts_dir, FORKED, parallel=fork)
-    with waiting(helper):
-        drawn = _draw(data, charts_dir, rest)
-    drawn += helper.result()
-    return sorted(drawn, key=lambda path: list(CHARTS).index(path.name))
+    with matplotlib.rc_context(cjk_rc()):
+        return [CHARTS[name](data, charts_dir / name) for name in CHARTS if names is None or name in names]

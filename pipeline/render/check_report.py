@@ -1,6 +1,6 @@
 """The check report 校验报告.xlsx: every finding, pointing at the cell to fix.
 
-Sheet 校验结果: one row per finding, sorted by file, sheet and row, with an
+Sheet 校验结果: one row per finding, in the one order (file, sheet, row …), with an
 autofilter and a frozen header; sheet 汇总: the counts line, errors and warnings
 per file and the skipped files; sheet 核实说明 (named in the standard): every
 warning with its 核实说明 column, so that the report copied into the inputs and
@@ -14,11 +14,10 @@ from pathlib import Path
 
 import xlsxwriter
 
-from ..explanations import EXPLAINED, EXPLANATION_COLUMNS, NOT_EXPLAINABLE, explanation_key, status
+from ..explanations import EXPLAINED, EXPLANATION_COLUMNS, NOT_EXPLAINABLE, explanation_key, in_order, status
 from ..findings import ERROR, WARNING, Finding
 from ..model import Dataset, excluded_notice
 from ..output import atomic_path
-from ..read.load import sort_findings
 from ..standard import Standard
 from .sheet_conventions import XLSXWRITER_OPTIONS, print_a4_landscape, text_width
 
@@ -125,9 +124,7 @@ class _Writer:
 def _findings_sheet(book, w: _Writer, ds: Dataset, std: Standard) -> None:
     ws = book.add_worksheet(SHEET_FINDINGS)
     top = _write_excluded(ws, w, ds)
-    findings = list(ds.findings)
-    sort_findings(findings, std)
-    rows = [[f.level.value] + _row(f, ds, FINDING_COLUMNS) for f in findings]
+    rows = [[f.level.value] + _row(f, ds, FINDING_COLUMNS) for f in in_order(ds.findings, ds.explained, std)]
     if not rows:
         rows = [["", "", "", "", "", "", NO_FINDINGS, ""]]
     headers = finding_headers(std)
@@ -178,9 +175,7 @@ def _explanations_sheet(book, w: _Writer, ds: Dataset, std: Standard) -> None:
     ws = book.add_worksheet(std.sheet("explanations").name)
     top = _write_excluded(ws, w, ds)
     headers = _headers(std, EXPLANATION_COLUMNS)
-    warnings = list(ds.warnings)
-    sort_findings(warnings, std)
-    rows = [_row(f, ds, EXPLANATION_COLUMNS) for f in warnings]
+    rows = [_row(f, ds, EXPLANATION_COLUMNS) for f in in_order(ds.warnings, ds.explained, std)]
     wrap = _headers(std, ("text", "message"))
     widths = _max_width(std)
     end = w.table(ws, top, headers, rows, wrap_cols=wrap, max_width=widths,

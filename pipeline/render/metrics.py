@@ -7,10 +7,8 @@ import math
 import numbers
 from pathlib import Path
 
-from ..output import write_json
+from ..output import METRICS_NAME, write_json
 from ..stats.aggregate import Report
-
-METRICS_NAME = "metrics.json"
 
 
 def plain(value):

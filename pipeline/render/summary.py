@@ -14,6 +14,7 @@ from pathlib import Path
 
 import jinja2
 
+from .. import output as names
 from ..errors import XunchaError
 from ..output import write_text
 from ..periods import cn_date
@@ -135,9 +136,9 @@ FILTERS = {"cn": cn_number, "cn_count": cn_count, "date_cn": date_cn, "short_dat
 
 def _compiled_templates() -> jinja2.BytecodeCache | None:
     """Templates compiled by an earlier run, kept per user in the system's temporary folder
-    (Jinja2's own cache, keyed by the template's text: an edited template is compiled again).
-    Compiling the summary templates is about 0.2 s of every run. None where that folder is
-    not usable."""
+    (Jinja2's own cache, keyed by the template's text: an edited template is compiled again),
+    because compiling them would otherwise be a noticeable part of every run. None where that
+    folder is not usable."""
     try:
         return jinja2.FileSystemBytecodeCache()
     except (OSError, RuntimeError):  # RuntimeError: Jinja2 found the folder unsafe
@@ -181,10 +182,8 @@ def render_text(template_name: str, context: dict, template_dir: Path = TEMPLATE
 
 def document_stem(report) -> str:
     """File name (without suffix) of the period's document."""
-    office = office_name(report.county, report.std)
-    if report.period.kind == "annual":
-        return f"{office}{report.period.year}年度巡察工作总结（初稿）"
-    return f"{office}巡察工作月报（{report.period.label}）"
+    period = report.period
+    return names.document_stem(office_name(report.county, report.std), period.kind, period.year, period.label)
 
 
 def write_documents(report, out_dir: Path,

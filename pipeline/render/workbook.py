@@ -17,6 +17,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+from .. import output as names
 from ..model import excluded_notice
 from ..output import atomic_path
 from ..periods import cn_date
@@ -45,7 +46,7 @@ DETAIL_INLINE_CELLS = 50_000
 
 def workbook_name(report: Report) -> str:
     """File name of the leadership workbook."""
-    return f"巡察工作统计_{report.period.label}.xlsx"
+    return names.workbook_name(report.period.label)
 
 
 def all_tables(report: Report) -> list[Table]:
@@ -58,7 +59,7 @@ def all_tables(report: Report) -> list[Table]:
 
 def companion_name(report: Report) -> str:
     """File name of the companion workbook holding the very long detail tables."""
-    return f"巡察工作统计_{report.period.label}_明细.xlsx"
+    return names.companion_name(report.period.label)
 
 
 def _pointer(table: Table, companion: str) -> Table:

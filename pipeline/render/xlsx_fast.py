@@ -1,6 +1,6 @@
 """A minimal, fast .xlsx writer for very long plain tables (the detail companion workbook).
 
-xlsxwriter costs several microseconds per cell; a province's detail sheets hold
+xlsxwriter's work per cell adds up over a province's detail sheets, which hold
 millions of cells. This writer builds the sheet XML column by column, formatting
 each DISTINCT value once (dates, names, file names and categories repeat a lot),
 with shared strings, a title row, a bold header row, frozen panes, column widths

@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from ..output import PACKAGE_FORMAT_FILE, rollup_folder
 from ..standard import SCHEMA_DIR, _load_toml
-
-FORMAT_FILE = "package.toml"
 
 
 @dataclass(frozen=True)
@@ -45,18 +44,12 @@ class PackageFormat:
         """The states of the ledger (every key but in_ledger), in the spec's order."""
         return [k for k in self.rectification if k != "in_ledger"]
 
-    def package_name(self, county: str, period_label: str) -> str:
-        """File name of a package: 上报_<县名>_<期间>.xlsx."""
-        return f"{self.raw['file']['prefix']}_{county}_{period_label}.xlsx"
-
-    def rollup_folder(self, period_label: str) -> str:
-        return f"{self.raw['file']['rollup_folder']}_{period_label}"
-
-    def rollup_workbook(self, period_label: str) -> str:
-        return f"{self.raw['file']['rollup_workbook']}_{period_label}.xlsx"
+    # The outputs' names are in their catalogue (pipeline/output.py); this one stays while
+    # app.run_rollup still asks for it here.
+    rollup_folder = staticmethod(rollup_folder)
 
 
 @cache
 def package_format(folder: Path = SCHEMA_DIR) -> PackageFormat:
     """The package format shipped with the tool (cached)."""
-    return PackageFormat(_load_toml(Path(folder) / FORMAT_FILE))
+    return PackageFormat(_load_toml(Path(folder) / PACKAGE_FORMAT_FILE))

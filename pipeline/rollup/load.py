@@ -14,22 +14,12 @@ from pathlib import Path
 from ..findings import Finding, finding
 from ..model import Skipped
 from ..read.discover import discover, relative_name
-from ..read.workbook import norm_label
+from ..read.normalize import cell_text
+from ..read.workbook import norm_label, sheet_index
 from ..read.xlsx_parts import Unreadable
 from ..standard import Standard
 from .format import package_format
-from .reader import (
-    Package,
-    cell_text,
-    data_rows,
-    find_header,
-    is_package,
-    open_book,
-    read_book,
-    sheet_names,
-    sheet_rows,
-    unreadable,
-)
+from .reader import Package, data_rows, header_of, is_package, open_book, read_book, sheet_rows, unreadable
 
 
 @dataclass
@@ -68,7 +58,7 @@ def read_roster(book, names: dict[str, str], rel: str, std: Standard) -> tuple[R
     sec = package_format().section("roster")
     name = names[norm_label(sec["sheet"])]
     rows = sheet_rows(book, name)
-    found = find_header(rows, {"county": sec["header"]}, ("county",), std.header_search_rows)
+    found = header_of(rows, {"county": sec["header"]}, ("county",), std.header_search_rows)
     if found is None:
         return Roster(rel), [finding("header-not-found", file=rel, sheet=name, limit=std.header_search_rows,
                                      required=sec["header"])]
@@ -86,7 +76,7 @@ def load_city(inputs: Path, std: Standard, exclude: tuple[Path, ...] = ()) -> Ci
         rel = relative_name(path, inputs)
         try:
             book, sha = open_book(path, rel, std)
-            names = sheet_names(book)
+            names = sheet_index(book.sheet_names)
         except Unreadable as exc:
             city.packages.append(Package(rel, findings=[unreadable(rel, exc)]))
             continue

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..output import write_json
-from ..render.metrics import METRICS_NAME, plain
+from ..output import METRICS_NAME, write_json
+from ..render.metrics import plain
 from ..stats.aggregate import _period_dict as period_dict  # the county metrics' "period", one place
 from ..stats.coverage import Tally
 from .figures import Rollup, ledger_rate

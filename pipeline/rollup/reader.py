@@ -10,7 +10,6 @@ exceptions: ``package-unreadable`` (the file, a sheet's header, a value) and
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,8 +17,9 @@ from pathlib import Path
 import python_calamine
 
 from ..findings import Finding, finding
-from ..read.workbook import norm_label, open_workbook
-from ..read.xlsx_parts import Unreadable, ZipLimits, file_too_large
+from ..read.normalize import cell_text, whole_number
+from ..read.workbook import find_header, match_headers, norm_label, open_workbook, read_bytes, sheet_index
+from ..read.xlsx_parts import Unreadable
 from ..standard import Standard
 from .format import package_format
 from .indicators import indicator_codes, indicator_label
@@ -72,73 +72,20 @@ class Package:
         return not any(f.is_error for f in self.findings)
 
 
-# ---------------------------------------------------------------- cell values
-
-def cell_text(value) -> str:
-    """A cell as text: dates as YYYY-MM-DD, 12.0 as 12, blanks as ''."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def whole_number(value) -> int:
-    """A cell holding a whole number >= 0 (12, 12.0, "12", " 1,234 "); raises ValueError otherwise."""
-    if isinstance(value, bool):
-        raise ValueError(value)
-    if isinstance(value, int):
-        number = value
-    elif isinstance(value, float) and value.is_integer():
-        number = int(value)
-    elif isinstance(value, str):
-        text = value.strip().replace(",", "").replace("，", "")
-        try:
-            number = int(text)
-        except ValueError:
-            as_float = float(text)  # "12.0"; raises ValueError for text
-            if not as_float.is_integer():
-                raise
-            number = int(as_float)
-    else:
-        raise ValueError(value)
-    if number < 0:
-        raise ValueError(value)
-    return number
-
-
 # ---------------------------------------------------------------- sheets
 
-def sheet_names(book) -> dict[str, str]:
-    """{normalised sheet name: name as in the file}."""
-    names: dict[str, str] = {}
-    for name in book.sheet_names:
-        names.setdefault(norm_label(name), name)
-    return names
-
-
 def is_package(names: dict[str, str]) -> bool:
+    """``names`` (:func:`~pipeline.read.workbook.sheet_index` of a workbook) hold 上报信息 and 指标."""
     fmt = package_format()
     return all(norm_label(fmt.section(s)["sheet"]) in names for s in ("info", "indicators"))
 
 
-def find_header(rows: list[list], headers: dict[str, str], required: tuple[str, ...], limit: int):
+def header_of(rows: list[list], headers: dict[str, str], required: tuple[str, ...], limit: int):
     """(Excel row of the header, {key: column index}) of the first of ``limit`` rows holding
-    every required header, or None."""
-    wanted = {norm_label(h): k for k, h in headers.items()}
-    for i, row in enumerate(rows[:limit]):
-        found: dict[str, int] = {}
-        for j, cell in enumerate(row):
-            key = wanted.get(norm_label(cell_text(cell)))
-            if key is not None:
-                found.setdefault(key, j)
-        if all(k in found for k in required):
-            return i + 1, found
-    return None
+    every required header (``headers``: {key: header}), or None."""
+    labels = {norm_label(h): k for k, h in headers.items()}
+    found, mapping = find_header(rows, required, limit, lambda row: match_headers(row, labels))
+    return None if found is None else (found + 1, mapping)
 
 
 def data_rows(rows: list[list], header: int, columns: dict[str, int]):
@@ -170,7 +117,7 @@ class _Reading:
         if name is None:
             return None
         rows = sheet_rows(self.book, name)
-        found = find_header(rows, headers, required, self.limit)
+        found = header_of(rows, headers, required, self.limit)
         if found is None:
             if required:
                 self.add("package-unreadable", variant="header", sheet=name, limit=self.limit,
@@ -280,21 +227,13 @@ def _maybe_number(value):
 
 def open_book(path: Path, rel: str, std: Standard):
     """(calamine workbook, sha256) of a file; raises :class:`Unreadable` with a Chinese reason."""
-    limits = ZipLimits.of(std)
-    try:
-        refused = file_too_large(Path(path).stat().st_size, limits)
-        if refused is not None:
-            raise refused
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise Unreadable("file-unreadable", "locked", reason=exc.strerror or exc) from None
+    data = read_bytes(path, std)
     return open_workbook(data, std), hashlib.sha256(data).hexdigest()
 
 
 def unreadable(rel: str, exc: Unreadable) -> Finding:
     """``package-unreadable`` for a file that cannot be opened, the reason as the file check says it."""
-    reason = finding(exc.code, file=rel, variant=exc.variant, **exc.params).message
-    return finding("package-unreadable", file=rel, variant="open", reason=reason)
+    return finding("package-unreadable", file=rel, variant="open", reason=exc.finding(rel).message)
 
 
 def read_book(book, names: dict[str, str], rel: str, sha256: str, std: Standard) -> Package:
@@ -319,7 +258,7 @@ def read_package(path: Path, rel: str, std: Standard) -> Package | None:
     the finding ``package-unreadable``."""
     try:
         book, sha = open_book(path, rel, std)
-        names = sheet_names(book)
+        names = sheet_index(book.sheet_names)
     except Unreadable as exc:
         return Package(rel, findings=[unreadable(rel, exc)])
     if not is_package(names):

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..output import rollup_workbook_name
 from ..periods import Period, cn_date
 from ..render.table_model import Chart, Col, Table, rate
 from ..render.tables import TOTAL, short_names, total_label
@@ -192,4 +193,4 @@ def write_rollup_workbook(r: Rollup, std: Standard, out_dir: Path) -> Path:
     fmt = package_format()
     tables = rollup_tables(r, std)
     head = Masthead(r.period, fmt.section("file")["city"], "", r.compiled_on)
-    return write_tables_workbook(head, tables, Path(out_dir) / fmt.rollup_workbook(r.period.label), len(tables))
+    return write_tables_workbook(head, tables, Path(out_dir) / rollup_workbook_name(r.period.label), len(tables))

@@ -138,7 +138,7 @@ def _group_counts(dated: dict, std: Standard) -> dict[tuple, dict]:
 
     def add(df: pd.DataFrame, sums: dict[str, str], size: str | None = None) -> None:
         """``sums``: figure -> column summed per group; ``size``: figure counting the rows.
-        (Plain ``sum``/``size``: pandas' named aggregation costs several times more.)"""
+        (Plain ``sum``/``size``: pandas' named aggregation is slower for the same sums.)"""
         if df.empty:
             return
         groups = df.groupby(GROUP_KEY, sort=False)

@@ -17,7 +17,7 @@ import unicodedata
 from pathlib import Path
 from urllib.parse import unquote
 
-from ..read.discover import SPREADSHEET_SUFFIXES
+from ..engine import SPREADSHEET_SUFFIXES
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # one workbook; larger ones are refused (workbench.md)
 MAX_UPLOAD_FILES = 50  # at once: the request as a whole is refused beyond this many times the limit

@@ -19,7 +19,7 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Redire
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from ..check.explain import min_length
+from .. import engine
 from ..errors import XunchaError
 from ..findings import Level
 from ..render.table_model import Pct
@@ -167,12 +167,13 @@ class Pages:
         state = str(params.get("status", ""))
         findings = ds.findings if ds is not None else []
         shown = [f for f in findings if (not level or f.level.value == level) and (not file or f.file == file)]
-        rows = [r for r in views.check_rows(ds, shown) if not state or r.status == state] if ds is not None else []
+        rows = [] if ds is None else [r for r in views.check_rows(ds, shown, self.ws.std)
+                                      if not state or r.status == state]
         if failed_text and not any(r.anchor == failed and not r.f.is_error for r in rows):
             problem = problem or failed_text  # the row is not shown (an error, or gone): say it on top
         return self.render("check.html", request, status=status, ws=self.ws, ds=ds, problem=problem, rows=rows,
                            all_count=len(findings), levels=LEVELS, level=level, file=file,
-                           statuses=views.STATUSES, status_=state, min_length=min_length(self.ws.std),
+                           statuses=views.STATUSES, status_=state, min_length=engine.min_length(self.ws.std),
                            files_with_findings=sorted({f.file for f in findings if f.file}),
                            report=self._rel(self.ws.check_report), failed=failed, failed_text=failed_text)
 
@@ -252,7 +253,7 @@ class Pages:
         return self.render("rollup.html", request, status=status, ws=self.ws, folder=folder,
                            folder_text=folder_text, period=period, packages=found, skipped=skipped,
                            rosters=rosters, problem=problem, last=last,
-                           findings=result.dataset.findings if result is not None else [],
+                           findings=views.rollup_findings(result, self.ws.std),
                            tables=views.rollup_tables(result, self.ws.std),
                            files=[(self._rel(p), p.name) for p in (result.written if result else [])
                                   if p.is_file()])

@@ -3,7 +3,7 @@
 One lock guards everything that touches the inputs or the outputs (a check, a run, an upload,
 the templates): a run in progress is never mixed with another run or with an upload; a second
 one is refused with a message (:class:`Busy`) instead of waiting behind it. Runs go through
-``pipeline.app`` exactly as the commands do; only the messages are collected for the page.
+the engine (``pipeline.engine``) exactly as the commands do; only the messages are collected for the page.
 """
 
 from __future__ import annotations
@@ -15,16 +15,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import app
+from .. import engine
 from ..errors import XunchaError
 from ..explanations import Key, explanation_key
 from ..model import Dataset
-from ..read.cache import ReadCache
-from ..read.discover import discover
+from ..output import METRICS_NAME, TEMPLATES_FOLDER
 from ..standard import Standard
 from . import files
 
-TEMPLATES_FOLDER = "templates"  # under the outputs folder, as `xuncha template` writes by default
 KINDS = {"annual": "年度统计", "monthly": "月度统计", "export": "上报包"}  # export: a year or a month
 LOCK_WAIT_SECONDS = 120  # a check or an upload in progress is waited for, a run is not
 BUSY = "正在进行统计，请等它完成后再操作（本页会自动更新）。"
@@ -48,7 +46,7 @@ class RunState:
     step: str = "正在读取和校验工作簿……"
     lines: list[str] = field(default_factory=list)  # the messages the command line would print
     message: str = ""  # why it failed (Chinese)
-    result: app.PeriodRun | None = None
+    result: engine.PeriodRun | None = None
     finished_at: dt.datetime | None = None
 
     @property
@@ -62,7 +60,7 @@ class RollupState:
 
     period_text: str
     folder: Path
-    result: app.RollupRun | None = None
+    result: engine.RollupRun | None = None
     lines: list[str] = field(default_factory=list)
     message: str = ""  # why it could not run (Chinese)
     finished_at: dt.datetime = field(default_factory=dt.datetime.now)
@@ -83,7 +81,7 @@ class Workspace:
 
     def __init__(self, inputs: Path, outputs: Path, std: Standard):
         self.inputs, self.outputs, self.std = Path(inputs), Path(outputs), std
-        self.cache = ReadCache()
+        self.cache = engine.ReadCache()
         self.dataset: Dataset | None = None
         self.check_report: Path | None = None
         self.check_problem = ""  # why the last check could not write its report (file open in Excel…)
@@ -110,7 +108,7 @@ class Workspace:
 
     def _inputs_fingerprint(self) -> tuple:
         """(name, size, mtime) of every file a check would read: equal means nothing to reread."""
-        paths, skipped, _ = discover(self.inputs, (self.outputs,))
+        paths, skipped = engine.input_paths(self.inputs, self.outputs)
         out = []
         for p in paths:
             try:
@@ -141,14 +139,14 @@ class Workspace:
                               "用 --inputs 指定存放填报工作簿的文件夹后重新启动。")
         fingerprint = self._inputs_fingerprint()
         if force or self.dataset is None or fingerprint != self._fingerprint:
-            self._loaded(app.load_inputs(self.inputs, self.outputs, self.std, cache=self.cache), fingerprint)
+            self._loaded(engine.check_inputs(self.inputs, self.outputs, self.std, cache=self.cache), fingerprint)
         return self.dataset
 
     def _loaded(self, ds: Dataset, fingerprint: tuple) -> None:
         """Keep ``ds`` as the current check and write its report (as `xuncha validate` does)."""
         self.dataset, self._fingerprint = ds, fingerprint
         try:
-            self.check_report, self.check_problem = app.write_check_report(ds, self.std, self.outputs), ""
+            self.check_report, self.check_problem = engine.write_check_report(ds, self.std, self.outputs), ""
         except XunchaError as exc:  # the old report is open in Excel: the page still shows the findings
             self.check_report, self.check_problem = None, exc.message
 
@@ -187,14 +185,12 @@ class Workspace:
 
         XunchaError when no current finding has that key, or it is not an explainable warning.
         """
-        from ..authoring.explanation_form import add_explanation
-
         self._hold()
         try:
             target = next((f for f in self._check().findings if explanation_key(f) == key), None)
             if target is None:
                 raise XunchaError(GONE)
-            path = add_explanation(self.inputs, target, text, by, std=self.std, today=self.today())
+            path = engine.add_explanation(self.inputs, target, text, by, self.std, self.today())
             self._check(force=True)
             return path
         finally:
@@ -209,7 +205,7 @@ class Workspace:
         """
         if kind not in KINDS:
             raise XunchaError("请选择统计类型：" + "、".join(KINDS.values()) + "。")
-        period = app.period_of(kind, period_text)
+        period = engine.period_of(kind, period_text)
         self._hold()
         state = RunState(kind, period_text.strip())
         self.run = state
@@ -224,20 +220,20 @@ class Workspace:
     def _run(self, state: RunState, period) -> None:
         """Body of the run thread: exactly the command's steps, messages collected."""
         try:
-            ds = app.load_inputs(self.inputs, self.outputs, self.std, cache=self.cache)
-            self._loaded(ds, self._inputs_fingerprint())
-            state.step = "正在统计并写出结果文件……"
-            if state.kind == "export":  # the period's run, then the package (as `xuncha export`)
-                from ..rollup.export import run_export
+            def checked(ds: Dataset) -> None:
+                self._loaded(ds, self._inputs_fingerprint())
+                state.step = "正在统计并写出结果文件……"
 
-                state.result = run_export(period, ds, self.std, self.outputs, state.lines.append).period_run
+            common = {"notify": state.lines.append, "cache": self.cache, "on_checked": checked}
+            if state.kind == "export":  # the period's run, then the package (as `xuncha export`)
+                state.result = engine.export_package(period, self.inputs, self.outputs, self.std, **common).period_run
             else:
-                state.result = app.run_period(period, ds, self.std, self.outputs, state.lines.append)
+                state.result = engine.run_period(period, self.inputs, self.outputs, self.std, **common)
             state.status = "done"
         except XunchaError as exc:
             state.status, state.message = "failed", exc.message
         except Exception:  # noqa: BLE001 - as the command line: a short message and a log file
-            log = app.write_crash_log(self.outputs)
+            log = engine.write_crash_log(self.outputs)
             state.status = "failed"
             state.message = f"程序内部错误，未能完成。详细信息已写入：{log}。请把该文件发给维护人员。"
         finally:
@@ -259,11 +255,9 @@ class Workspace:
 
     def packages(self, folder: Path):
         """The packages (and rosters, skipped files) under ``folder``, as the roll-up reads them."""
-        from ..rollup.load import load_city
-
         if not folder.is_dir():
             raise XunchaError(f"找不到文件夹“{folder}”。请填写存放各县区上报包的文件夹。")
-        return load_city(folder, self.std, exclude=(self.outputs,))
+        return engine.list_packages(folder, self.std, exclude=(self.outputs,))
 
     def start_rollup(self, period_text: str, folder: Path) -> RollupState:
         """Roll up the packages under ``folder`` (the function of `xuncha rollup`), under the one lock.
@@ -271,11 +265,11 @@ class Workspace:
         A malformed period raises the command's UsageError; a roll-up with errors is kept with its
         findings (and only the check report written), as the command does.
         """
-        period = app.rollup_period(period_text)
+        period = engine.period_of("rollup", period_text)
         self._hold()
         state = RollupState(period_text.strip(), folder)
         try:
-            state.result = app.run_rollup(period, folder, self.outputs, self.std, state.lines.append)
+            state.result = engine.run_rollup(period, folder, self.outputs, self.std, notify=state.lines.append)
         except XunchaError as exc:
             state.message = exc.message
         finally:
@@ -294,7 +288,7 @@ class Workspace:
             return existing
         self._hold()
         try:
-            return app.make_templates(folder, self.std)
+            return engine.write_templates(folder, self.std)
         finally:
             self._lock.release()
 
@@ -304,7 +298,7 @@ class Workspace:
         """(folder name, files) of every period's results in the outputs folder, newest first."""
         if not self.outputs.is_dir():
             return []
-        found = [d for d in self.outputs.iterdir() if d.is_dir() and (d / "metrics.json").is_file()]
-        found.sort(key=lambda d: (d / "metrics.json").stat().st_mtime, reverse=True)
+        found = [d for d in self.outputs.iterdir() if d.is_dir() and (d / METRICS_NAME).is_file()]
+        found.sort(key=lambda d: (d / METRICS_NAME).stat().st_mtime, reverse=True)
         return [(d.name, sorted(p for p in d.rglob("*") if p.is_file() and not p.name.startswith(".")))
                 for d in found]

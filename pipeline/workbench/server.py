@@ -21,8 +21,9 @@ import webbrowser
 from collections.abc import Callable
 from pathlib import Path
 
+from .. import engine
 from ..errors import EXIT_OK, UsageError
-from ..output import write_bytes
+from ..output import SHORTCUT_NAME, write_bytes
 from ..standard import Standard
 from .guards import new_token
 from .pages import create_app
@@ -31,7 +32,6 @@ from .runs import Workspace
 HOST = "127.0.0.1"  # never another address: the workbench is for this computer only
 STARTED = "工作台已启动：{url}"
 STOPPED = "工作台已关闭。"
-SHORTCUT_NAME = "巡察统计工作台"
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)  # Ctrl+C; the system asking the program to end
 
 
@@ -66,6 +66,17 @@ def make_server(inputs: Path, outputs: Path, std: Standard, sock: socket.socket,
     config = uvicorn.Config(create_app(ws, port, token), log_config=None, log_level="warning", access_log=False,
                             lifespan="off", server_header=False, date_header=False)
     return uvicorn.Server(config), ws
+
+
+def serve_command(args, say: Callable[[str], None]) -> int:
+    """The ``serve`` command: write the desktop shortcut (``--make-shortcut``) or run the workbench."""
+    if args.make_shortcut:
+        path = make_shortcut(Path(args.inputs), Path(args.outputs))
+        say(f"已生成工作台快捷方式：{path}")
+        say("双击它即可启动工作台（浏览器会自动打开）。")
+        return EXIT_OK
+    return serve(Path(args.inputs), Path(args.outputs), engine.standard(args.schemas), say, port=args.port,
+                 open_browser=not args.no_browser)
 
 
 def serve(inputs: Path, outputs: Path, std: Standard, say: Callable[[str], None], port: int | None = None,
@@ -123,7 +134,7 @@ def shortcut_folder() -> Path:
 
 def launch_command(inputs: Path, outputs: Path) -> list[str]:
     """The command the launcher runs: this Python, this package, the folders as absolute paths."""
-    return [sys.executable, "-m", "pipeline.cli", "serve", "--inputs", str(Path(inputs).resolve()),
+    return [sys.executable, "-m", "pipeline.launch", "serve", "--inputs", str(Path(inputs).resolve()),
             "--outputs", str(Path(outputs).resolve())]
 
 
@@ -157,7 +168,7 @@ def batch_file(command: list[str], workdir: Path) -> str:
     """The text of a Windows .bat launcher (the window stays open: closing it stops the workbench)."""
     line = " ".join(_bat_arg(a) for a in command)
     return "\r\n".join(["@echo off", f"title {SHORTCUT_NAME}", f'cd /d "{workdir}"',
-                        "echo 正在启动巡察统计工作台，浏览器会自动打开。关闭本窗口即关闭工作台。", line, "pause", ""])
+                        f"echo 正在启动{SHORTCUT_NAME}，浏览器会自动打开。关闭本窗口即关闭工作台。", line, "pause", ""])
 
 
 def _bat_arg(arg: str) -> str:

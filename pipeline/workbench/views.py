@@ -15,8 +15,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..check.explain import explanation_rows
-from ..explanations import EXPLAINED, NOT_EXPLAINABLE, UNEXPLAINABLE, UNEXPLAINED, Key, explanation_key, status
+from .. import engine
+from ..explanations import (
+    EXPLAINED,
+    NOT_EXPLAINABLE,
+    UNEXPLAINABLE,
+    UNEXPLAINED,
+    Key,
+    explanation_key,
+    in_order,
+    status,
+)
 from ..findings import Finding
 from ..model import Dataset
 from ..periods import cn_date
@@ -49,15 +58,15 @@ def anchor(key: Key) -> str:
     return "f-" + hashlib.sha1(repr(key).encode("utf-8")).hexdigest()[:12]
 
 
-def check_rows(ds: Dataset, shown: list[Finding]) -> list[CheckRow]:
-    """The rows of ``shown`` (findings of ``ds``), each with its state and explanation."""
-    named = explanation_rows(ds.tables.get("explanations"))
+def check_rows(ds: Dataset, shown: list[Finding], std: Standard) -> list[CheckRow]:
+    """The rows of ``shown`` (findings of ``ds``) in the one order, each with its state and explanation."""
+    named = engine.explanation_rows(ds.tables.get("explanations"))
     about: dict[Key, list[Finding]] = {}
     for f in ds.findings:
         if f.code in UNEXPLAINABLE and (f.file, f.row) in named:
             about.setdefault(named[(f.file, f.row)], []).append(f)
     out = []
-    for f in shown:
+    for f in in_order(shown, ds.explained, std):
         key = explanation_key(f)
         state = MUST_FIX if f.is_error else status(f, ds.explained)
         out.append(CheckRow(f, state, anchor(key), ds.explained.get(key, ""), about.get(key, [])))
@@ -114,14 +123,12 @@ class Submissions:
 
 def submissions(ds: Dataset, std: Standard, as_of: dt.date) -> Submissions:
     """Which planned groups have not submitted as of ``as_of`` (office-loop.md §1)."""
-    from ..render.tables_plan import missing_text
-    from ..stats.plan import plan_status
-    from ..stats.selection import Frames
-
     where = f"{std.workbook('registry').file}的“{std.sheet('plan').name}”表"
-    status_ = plan_status(Frames.from_dataset(ds, std), as_of)
+    status_ = engine.submissions(ds, std, as_of)
     if status_ is None:
         return Submissions(as_of, False, sheet=where)
+    from ..render.tables_plan import missing_text
+
     missing = [missing_text(s) for s in status_.missing]
     return Submissions(as_of, True, status_.term, len(status_.submissions), status_.received, missing, where)
 
@@ -131,11 +138,10 @@ def submissions(ds: Dataset, std: Standard, as_of: dt.date) -> Submissions:
 def lights(report) -> Table:
     """整改台账 as of the period end: each state with its light (colour and text) and count."""
     from ..render.tables_ledger import light_cell
-    from ..stats.ledger import DISPLAY_ORDER
 
     led = report.ledger
     labels, tally = led.rules.labels, led.counts
-    rows = [[light_cell(labels, s), tally[s]] for s in DISPLAY_ORDER]
+    rows = [[light_cell(labels, s), tally[s]] for s in engine.LEDGER_ORDER]
     rows.append(["纳入台账合计", len(led.rows)])
     return Table("整改台账", f"整改台账（截至{cn_date(led.as_of)}）", [Col("台账状态"), Col("问题（个）")], rows,
                  total_rows=1)
@@ -203,6 +209,13 @@ def packages(city) -> list[PackageRow]:
         out.append(PackageRow(p.file, p.county, p.period_label, p.info.get("generated", ""), unexplained,
                               [f for f in p.findings if f.is_error]))
     return out
+
+
+def rollup_findings(run, std: Standard) -> list[Finding]:
+    """The findings of the last roll-up, in the one order."""
+    if run is None:
+        return []
+    return in_order(run.dataset.findings, run.dataset.explained, std)
 
 
 def rollup_tables(run, std: Standard) -> list[Table]:

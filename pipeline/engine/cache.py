@@ -17,8 +17,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..read.workbook import FileRead, file_bytes, read_data
 from ..standard import Standard
-from .workbook import FileRead, file_bytes, read_data
 
 
 @dataclass
