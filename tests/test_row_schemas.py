@@ -140,3 +140,17 @@ def test_a_blank_required_count_is_reported_blank_not_zero():
     codes = [(rule.code, rule.column) for rule, _ in failures(schemas(STD)["round_info"],
                                                               typed_view(frame, blank, sheet), sheet)]
     assert ("required-blank", "round") in codes and ("value-too-small", "round") not in codes
+
+
+def test_the_schema_command_writes_yaml_that_pandera_loads(tmp_path):
+    """`xuncha schema --out DIR` end to end: one YAML per sheet, each loadable by pandera."""
+    import pandera.pandas as pa
+
+    import pipeline.check.schemas  # noqa: F401 - registers the custom checks the YAML names
+    from pipeline.launch import main
+
+    assert main(["schema", "--out", str(tmp_path / "规则")]) == 0
+    names = sorted(p.name for p in (tmp_path / "规则").glob("*.yaml"))
+    assert names == sorted(f"{sid}.yaml" for sid in STD.sheets)
+    problems = pa.DataFrameSchema.from_yaml(tmp_path / "规则" / "problems.yaml")
+    assert "date-order" in problems.to_yaml() and set(problems.columns) == {c.id for c in STD.sheet("problems").columns}
