@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import EXIT_INPUT_ERRORS, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, InputErrors, XunchaError
-from .output import CHECK_REPORT_NAME, TEMPLATES_FOLDER, package_name, rollup_folder
+from .output import CHECK_REPORT_NAME, SCHEMA_FOLDER, TEMPLATES_FOLDER, package_name, rollup_folder
 
 PROG = "xuncha"
 INTERRUPTED = "已中断：用户按了 Ctrl+C，未写完的文件已删除。"
@@ -75,6 +75,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--city", action="store_true",
                    help="改为生成虚构的示例市：县区名单（县区名单.xlsx）和三个县区各一个填报文件夹，"
                         "供导出上报包（export）和市级汇总（rollup）试用")
+    _schemas(p)
+
+    p = sub.add_parser("schema", help="把填报标准的校验规则写成 pandera YAML（供其他单位的程序按同一标准校验）",
+                       description="把填报标准中每张工作表的校验规则（列、类型、必填、下拉值、最小值、日期先后）"
+                                   "写成 pandera 的 YAML 文件，每张工作表一个，文件名为工作表的英文编号。",
+                       epilog=f"示例：python run.py schema --out outputs/{SCHEMA_FOLDER}")
+    p.add_argument("--out", type=Path, default=Path("outputs") / SCHEMA_FOLDER, metavar="文件夹",
+                   help=f"YAML 文件的输出文件夹，默认 outputs/{SCHEMA_FOLDER}/")
     _schemas(p)
 
     p = sub.add_parser("validate", help="读取并校验全部工作簿，生成校验报告",
@@ -272,6 +280,12 @@ def _sample(args, engine) -> int:
     return EXIT_OK
 
 
+def _schema(args, engine) -> int:
+    paths = engine.write_schema(args.out, engine.standard(args.schemas))
+    _say(f"已把 {len(paths)} 张工作表的校验规则写成 pandera YAML，位于：{args.out}")
+    return EXIT_OK
+
+
 def _validate(args, engine) -> int:
     from .engine.messages import summary_lines
 
@@ -324,6 +338,6 @@ def _rollup(args, engine) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"template": _template, "sample": _sample, "validate": _validate, "annual": _period,
+COMMANDS = {"template": _template, "sample": _sample, "schema": _schema, "validate": _validate, "annual": _period,
             "monthly": _period, "report": _report, "export": _export, "rollup": _rollup}
 

@@ -168,7 +168,7 @@ _ENTRIES = (
           "any other row check failing (none today: a safety net, never a traceback)"),
     Entry("date-order", ERROR, "“{column}”（{value}）早于“{earlier}”（{earlier_value}），请检查这两个日期是否填错。",
           "a later date before an earlier one in the same row: an error, or a warning for the pairs "
-          "check/rows.DATE_ORDER marks WARNING (reports and feedback dates, deadlines, transfers)",
+          "standard.toml's date_orders mark level = \"warning\" (reports and feedback dates, deadlines, transfers)",
           level_varies=True),
     Entry("rectified-date-missing", ERROR,
           "{status}为“{rectified}”，但没有填写“{column}”。请补填{column}，或改正{status}。",

@@ -383,6 +383,7 @@ CHARTS_FOLDER = "charts"  # in the period's folder
 PROBLEMS_CHART_NAME = "问题分类.png"
 COVERAGE_CHART_NAME = "全覆盖进度.png"
 TREND_CHART_NAME = "月度趋势.png"
+SCHEMA_FOLDER = "校验规则YAML"  # in the outputs folder: where `schema` writes the pandera YAML by default
 TEMPLATES_FOLDER = "templates"  # in the outputs folder: where the blank templates go by default
 WORKBENCH_EXPLANATIONS_NAME = "核实说明（工作台）.xlsx"  # in the INPUTS folder: the workbench's 核实说明
 SHORTCUT_NAME = "巡察统计工作台"  # the workbench's desktop launcher (.bat or .desktop), also its title

@@ -151,3 +151,10 @@ def test_the_workbench_submissions_come_from_the_engine(rec, tmp_path):
     got = views.submissions(empty_dataset(), STD, dt.date(2020, 6, 1))
     assert not got.planned and rec.names() == ["submissions"]
     assert Path(STD.workbook("registry").file).suffix == ".xlsx" and STD.workbook("registry").file in got.sheet
+
+
+def test_cli_schema_calls_write_schema(rec, tmp_path, capsys):
+    rec.stub("write_schema", [tmp_path / "problems.yaml", tmp_path / "clues.yaml"])
+    assert main(["schema", "--out", str(tmp_path)]) == 0
+    assert rec.calls == [("write_schema", (tmp_path, STD), {})]
+    assert capsys.readouterr().out == f"已把 2 张工作表的校验规则写成 pandera YAML，位于：{tmp_path}\n"

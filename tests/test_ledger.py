@@ -16,13 +16,12 @@ import pandas as pd
 import pytest
 
 from county import G1, G2, TERM, _typed, county_dataset
-from pipeline.errors import UsageError
 from pipeline.periods import annual, monthly
 from pipeline.render.summary import write_documents
 from pipeline.render.workbook import write_workbook
-from pipeline.standard import SCHEMA_DIR, load_standard
+from pipeline.standard import SCHEMA_DIR, StandardError, load_standard
 from pipeline.stats.aggregate import build_report
-from pipeline.stats.ledger import STATES, build_ledger, ledger_rules
+from pipeline.stats.ledger import STATES, build_ledger
 from pipeline.stats.selection import Frames
 from shipped import STD
 
@@ -170,14 +169,18 @@ def test_no_problem_gives_an_empty_ledger_and_a_null_rate():
 
 # ------------------------------------------------------------------ configuration
 
-def _copied_standard(tmp_path: Path, old: str, new: str):
+def _copied_rules(tmp_path: Path, old: str, new: str) -> Path:
     folder = tmp_path / "schemas"
     shutil.copytree(SCHEMA_DIR, folder)
     rules = folder / "rules.toml"
     text = rules.read_text(encoding="utf-8")
     assert old in text
     rules.write_text(text.replace(old, new), encoding="utf-8")
-    return load_standard(folder)
+    return folder
+
+
+def _copied_standard(tmp_path: Path, old: str, new: str):
+    return load_standard(_copied_rules(tmp_path, old, new))
 
 
 def test_changed_day_limits_change_the_lights(tmp_path):
@@ -203,9 +206,9 @@ def test_changed_labels_reach_the_workbook(tmp_path):
     ('on_track = "正常推进"', ""),
 ])
 def test_wrong_rules_are_a_clear_error(tmp_path, old, new):
-    std = _copied_standard(tmp_path, old, new)
-    with pytest.raises(UsageError, match=r"rules\.toml 中 \[rectification\]"):
-        ledger_rules(std)
+    folder = _copied_rules(tmp_path, old, new)  # refused when the standard is loaded, not later
+    with pytest.raises(StandardError, match=r"rules\.toml 中 \[rectification"):
+        load_standard(folder)
 
 
 # ------------------------------------------------------------------ metrics, workbook, documents

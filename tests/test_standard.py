@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.standard import SCHEMA_DIR, load_standard
+from pipeline.standard import SCHEMA_DIR, StandardError, load_standard
 from shipped import STD
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,8 +42,11 @@ def test_an_unknown_enumeration_is_refused(tmp_path):
     path = schemas / "standard.toml"
     path.write_text(path.read_text(encoding="utf-8").replace('enum = "grade"', 'enum = "nope"'),
                     encoding="utf-8")
-    with pytest.raises(ValueError, match="unknown enum nope"):
+    with pytest.raises(StandardError) as refused:
         load_standard(schemas)
+    assert refused.value.message.startswith(
+        '填报标准有误：standard.toml 中 [[workbooks.sheets.columns]]（round / round_orgs / grade）'
+        'enum = "nope"：须为 enums.toml 中的枚举 id 之一（')
 
 
 def test_no_header_or_enumeration_value_is_hard_coded_in_the_pipeline():

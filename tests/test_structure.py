@@ -22,8 +22,8 @@ def _frames(folder):
     """Typed frames of a folder as ``check`` receives them (before any check)."""
     paths, _, _ = discover(folder)
     part = load_chunk([(str(p), relative_name(p, folder)) for p in paths], STD)
-    inherit_group(part.frames, part.blanks)
-    attach_rounds(part.frames)
+    inherit_group(part.frames, part.blanks, STD)
+    attach_rounds(part.frames, STD)
     return part
 
 

@@ -10,21 +10,21 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import shutil
 
 import docx
 import pytest
 
 from county import county_dataset
-from pipeline.errors import UsageError
 from pipeline.periods import annual, monthly
 from pipeline.render.summary import write_documents
-from pipeline.render.summary_context import summary_rules
+from pipeline.standard import SCHEMA_DIR, StandardError, load_standard
 from pipeline.stats.aggregate import build_report
 from pipeline.stats.rounds import RoundSummary
 from shipped import STD
 
 TODAY = dt.date(2021, 3, 1)
-RULES = summary_rules(STD)
+RULES = STD.rules.summary
 COUNTY_CATEGORY = next(c for c in STD.enum_values("org_category") if STD.family_of(c) != "village")
 
 
@@ -135,7 +135,11 @@ def test_monthly_brief_groups_above_its_own_limit(county, tmp_path):
     assert "在开展（" not in md
 
 
-def test_summary_rules_must_be_positive_integers():
-    bad = dataclasses.replace(STD, rules={**STD.rules, "summary": {**STD.rules["summary"], "largest_rounds": 0}})
-    with pytest.raises(UsageError, match="rules.toml 中 \\[summary\\]"):
-        summary_rules(bad)
+def test_summary_rules_must_be_positive_integers(tmp_path):
+    folder = tmp_path / "schemas"
+    shutil.copytree(SCHEMA_DIR, folder)
+    rules = folder / "rules.toml"
+    rules.write_text(rules.read_text(encoding="utf-8").replace("largest_rounds = 5", "largest_rounds = 0"),
+                     encoding="utf-8")
+    with pytest.raises(StandardError, match="rules.toml 中 \\[summary\\]"):  # refused at load
+        load_standard(folder)

@@ -146,3 +146,21 @@ def test_the_form_round_trips_through_libreoffice(tmp_path):
     assert done.returncode == 0, done.stderr.decode(errors="replace")
     assert _annual(inputs, out) == 0
     assert f"巡察期间，巡察组{NEW_GUIDING}，" in _draft(out)
+
+
+@pytest.mark.parametrize("change, says", [
+    (('default = "坚持以习近平新时代中国特色社会主义思想为指导"', 'default = "坚持以{指导思想}为指导"'), "不能有花括号"),
+    (('key = "plan_lead"', 'key = "opening"'), "key “opening”重复了"),
+    (("max_chars = 500", "max_chars = 0"), "max_chars"),
+])
+def test_a_wrong_wording_toml_is_refused_at_load(tmp_path, change, says):
+    from pipeline.standard import SCHEMA_DIR, StandardError, load_standard
+
+    schemas = tmp_path / "schemas"
+    shutil.copytree(SCHEMA_DIR, schemas)
+    path = schemas / "wording.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace(*change), encoding="utf-8")
+    with pytest.raises(StandardError) as caught:
+        load_standard(schemas)
+    assert "wording.toml" in caught.value.message and says in caught.value.message
+    assert caught.value.exit_code == 2

@@ -200,7 +200,7 @@ def test_results_show_projection_submissions_and_the_ledger_lights(tmp_path):
     wait_for_run(ws)
     assert ws.run.status == "done", ws.run.message
     doc = _doc(c.get("/run"))
-    labels = STD.rules["rectification"]["labels"]
+    labels = STD.rules.rectification.labels
     lights = {_text(tr[0]): (tr[0].get("class") or "", _text(tr[1]))
               for tr in doc.xpath('//*[@id="lights"]//tbody/tr')}
     # every state with its count, the light as colour (class) and as text; the counts are those of the

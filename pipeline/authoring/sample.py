@@ -119,8 +119,8 @@ def write_registry(ctx: Context, out_dir: Path) -> Path:
     rows = {
         "terms": [{"term": t, "start": s, "end": e} for t, s, e in TERMS],
         "units": registry_units(ctx),
-        "basic_info": [{"item": "县名", "content": ctx.county.county},
-                       {"item": "编制单位", "content": ctx.county.compiler}],
+        "basic_info": [{"item": ctx.std.info_labels.county, "content": ctx.county.county},
+                       {"item": ctx.std.info_labels.compiler, "content": ctx.county.compiler}],
         "plan": plan_rows(ctx),
     }
     for sheet in spec.sheets:

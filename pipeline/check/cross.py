@@ -16,7 +16,7 @@ from functools import cache
 import pandas as pd
 
 from ..findings import CATALOGUE, Finding, finding
-from ..read.normalize import ROUND_SHEETS, cell_findings, fmt_value
+from ..read.normalize import cell_findings, fmt_value
 from ..read.workbook import FileRead
 from ..standard import Standard
 
@@ -130,17 +130,17 @@ def unit_checks(frames, std: Standard) -> list[Finding]:
     first = units[named].groupby(["source_file", "name"])["source_row"].transform("first")
     out = _at(frames, std, "units", dup, "name", "unit-duplicate",
               lambda r: {"name_header": _h(std, "units", "name"), "first_row": first.get(r.name, "")})
-    rules = std.rules.get("registry", {})
-    families = set(rules.get("township_required_for_families", ()))
+    rules = std.rules.registry
+    families = set(rules.township_required_for_families)
     need = units["category"].map(lambda c: std.family_of(c) in families if c else False).astype(bool)
     out += _at(frames, std, "units", need & units["township"].isna(), "township", "township-missing",
                lambda r: {"category": r["category"], "township_header": _h(std, "units", "township"),
-                          "township_category": rules.get("township_category", ""),
+                          "township_category": rules.township_category,
                           "name_header": _h(std, "units", "name")})
-    towns = set(units.loc[units["category"] == rules.get("township_category"), "name"].dropna())
+    towns = set(units.loc[units["category"] == rules.township_category, "name"].dropna())
     bad = units["township"].notna() & ~units["township"].isin(towns)
     out += _at(frames, std, "units", bad, "township", "township-unknown",
-               lambda r: {"township_category": rules.get("township_category", ""),
+               lambda r: {"township_category": rules.township_category,
                           "hint": _hint(r["township"], towns), "name_header": _h(std, "units", "name")})
     return out
 
@@ -226,7 +226,7 @@ def group_checks(frames, std: Standard) -> list[Finding]:
     known = pd.MultiIndex.from_frame(info[["source_file", "group"]])
     files = set(info["source_file"])
     out = []
-    for sid in ROUND_SHEETS:
+    for sid in std.round_sheets:
         frame = frames[sid]
         pairs = pd.MultiIndex.from_frame(frame[["source_file", "group"]])
         bad = frame["group"].notna() & frame["source_file"].isin(files) & ~pairs.isin(known)
@@ -294,7 +294,7 @@ def _duplicates(frames, std: Standard, sid, keys, col_id, code, **params) -> lis
     """Rows repeating ``keys`` (all present) after their first occurrence (``{first}``: where it is)."""
     frame = frames[sid]
     ok = frame[keys].notna().all(axis=1)
-    if sid in ROUND_SHEETS:
+    if sid in std.round_sheets:
         ok &= ~_resubmitted(frames, frame)
     if "round" in keys:
         ok &= frame["round"] > 0
@@ -356,10 +356,10 @@ def taxonomy_checks(frames, std: Standard) -> list[Finding]:
 def date_checks(frames, std: Standard) -> list[Finding]:
     """Warnings: an organisation or a row dated outside its group's [进驻, 结束]."""
     keys = frames["round_info"].dropna(subset=["group"]).drop_duplicates(["source_file", "group"])
-    slack = pd.Timedelta(days=std.rules.get("checks", {}).get("days_after_round_end", 90))
+    slack = pd.Timedelta(days=std.rules.checks.days_after_round_end)
     out = []
-    for sid, col_id in (("round_orgs", "start"), ("workload", "date"), ("problems", "found"), ("clues", "found")):
-        frame = frames[sid]
+    for sid in std.round_sheets:
+        frame, col_id = frames[sid], std.sheet(sid).period_date
         span = frame[["source_file", "group"]].merge(keys[["source_file", "group", "start", "end"]],
                                                      how="left", on=["source_file", "group"])
         start = span["start"].to_numpy()

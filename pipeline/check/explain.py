@@ -39,7 +39,7 @@ def whole_row(value) -> int | str | None:
 
 def min_length(std: Standard) -> int:
     """The shortest 核实说明 accepted (rules.toml ``[explanations] min_length``)."""
-    return int(std.rules.get("explanations", {}).get("min_length", 6))
+    return std.rules.explanations.min_length
 
 
 def _bare(text: str) -> str:
@@ -91,9 +91,8 @@ def match_explanations(frame: pd.DataFrame | None, findings: list[Finding],
     """(accepted text by warning key, findings about the explanations) of the explanations ``frame``."""
     if frame is None or frame.empty:
         return {}, []
-    rules = std.rules.get("explanations", {})
     shortest = min_length(std)
-    bare = {_bare(t) for t in rules.get("bare_confirmations", ())}
+    bare = {_bare(t) for t in std.rules.explanations.bare_confirmations}
     by_key = {explanation_key(f): f for f in findings}
     header = std.sheet(SHEET).header("text")
     accepted: dict[Key, list[str]] = {}

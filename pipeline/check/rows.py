@@ -1,230 +1,169 @@
-"""Column and row checks, one set of rules per sheet built from ``schemas/``.
+"""Row checks: each sheet kind's pandera schema validated over the rows of ALL its files.
 
-The frames reaching here are already typed by ``normalize`` (cells that could
-not be converted are reported there), so the rules only see clean types:
-blanks in required columns, enumerations, ranges and the date order within a
-row. Each rule is a vectorised mask over the whole sheet; every failing row
-is mapped back to the Excel cell via the provenance columns.
+The schemas are built from the standard (``schemas.py``): blanks in required columns,
+enumerations, minimums, the date orders within a row and the 整改完成日期 rules, each check
+named with the finding code it reports. The frames reaching here are already typed by
+``read/normalize.py`` (cells that could not be converted are reported there; nothing is
+coerced here), and each sheet kind is validated once, lazily, over the frame of every file.
 
-(These were pandera schemas until issue 13: the same rules, but importing pandera
-cost 0.4 s of every run's start-up, more than reading and checking the sample county.)
+``failure_cases`` are mapped back to findings: the check gives the code (and, for a date
+order, the columns and the level), the row label gives the provenance columns (file, sheet,
+Excel row). A dataframe-level check yields one failure case per column: they are counted once
+per (check, row). Findings come in a fixed order: per column of the sheet (blank, then its
+checks), then the dataframe-level checks, each in row order. A check that raises is not a
+pass: :class:`RuleError` names it and its sheet.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, field
 
 import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrorReason, SchemaErrors
 
-from ..findings import CATALOGUE, ERROR, WARNING, Finding, Level, finding
+from ..findings import CATALOGUE, Finding, Level, finding
 from ..read.normalize import fmt_value
 from ..standard import Sheet, Standard
+from .schemas import schemas
+
+NOT_NULL = "not_nullable"  # pandera's name for a blank cell in a column that is not nullable
+
+
+class RuleError(RuntimeError):
+    """A row rule could not be evaluated: a bug of the tool (the typed frames always fit their
+    schema), never a pass and never the user's data."""
 
 
 @dataclass(frozen=True)
-class DateOrder:
-    """``later`` must not be before ``earlier`` in the same row."""
+class _Rule:
+    """What a failure of one check reports."""
 
-    sheet: str
-    earlier: str
-    later: str
-    level: Level = ERROR  # date-order is an error, or a warning for these pairs
-
-
-DATE_ORDER = (
-    DateOrder("terms", "start", "end"),
-    DateOrder("units", "added", "removed"),
-    DateOrder("round_info", "start", "end"),
-    DateOrder("round_info", "start", "report_leading_group", WARNING),
-    DateOrder("round_info", "start", "report_secretary", WARNING),
-    DateOrder("round_info", "start", "feedback", WARNING),
-    DateOrder("round_orgs", "start", "end"),
-    DateOrder("problems", "found", "rectified_on"),
-    DateOrder("problems", "found", "deadline", WARNING),
-    DateOrder("clues", "found", "transferred_on", WARNING),
-    DateOrder("special_work", "start", "end"),
-    DateOrder("plan", "start", "end"),
-)
-MIN_VALUE = {("round_info", "round"): 1, ("plan", "round"): 1}  # 轮次 is a whole number >= 1
-
-# ---------------------------------------------------------------- rules
-
-Mask = Callable[[pd.DataFrame], pd.Series]  # True where a row passes
+    rank: tuple[int, int]  # the order of its findings: (column position, check position)
+    code: str  # a finding code (findings.py)
+    column: str  # the column id the finding points at
+    stats: dict = field(default_factory=dict, compare=False)  # the check's parameters
+    level: Level | None = None  # None: the catalogue's level
 
 
-@dataclass(frozen=True)
-class ColumnRule:
-    """A check of one column's non-blank values (blank cells are the ``not_null`` rule's)."""
-
-    column: str
-    name: str  # the check's name: a catalogue code (see ``_failure_target``)
-    passes: Callable[[pd.Series], pd.Series]
+def _code(name: str) -> str:
+    """The finding code of a check's name: the name itself, or value-invalid (a safety net)."""
+    return name if name in CATALOGUE else "value-invalid"
 
 
-@dataclass(frozen=True)
-class SheetRules:
-    """Every rule of one sheet, in the order failures are listed: per column (blank, then
-    its value checks), then the row checks."""
-
-    not_null: frozenset[str]
-    columns: tuple[str, ...]
-    column_rules: dict[str, tuple[ColumnRule, ...]]
-    row_rules: tuple[tuple[str, Mask], ...]  # (name, passes)
-
-
-def _column_rules(sheet: Sheet, col, std: Standard) -> tuple[ColumnRule, ...]:
-    rules = []
-    if col.type == "enum" and col.enum != "taxonomy":
-        values = list(std.enum_values(col.enum))
-        rules.append(ColumnRule(col.id, "enum-invalid", lambda s, v=values: s.isin(v)))
-    minimum = MIN_VALUE.get((sheet.id, col.id))
-    if minimum is not None:
-        rules.append(ColumnRule(col.id, "value-too-small", lambda s, m=minimum: s >= m))
-    return tuple(rules)
+def _rules(schema: pa.DataFrameSchema) -> dict[tuple, _Rule]:
+    """Each check of ``schema`` under the key its failure cases give: (context, column, check)."""
+    rules = {}
+    for i, (col_id, column) in enumerate(schema.columns.items()):
+        rules[("Column", col_id, NOT_NULL)] = _Rule((i, 0), "required-blank", col_id)
+        for k, check in enumerate(column.checks):
+            rules[("Column", col_id, k)] = _Rule((i, 1 + k), _code(check.name), col_id, check.statistics)
+    last = len(schema.columns)
+    for j, check in enumerate(schema.checks):
+        stats = check.statistics
+        if check.name == "date-order":
+            rule = _Rule((last, j), "date-order", stats["later"], stats, Level[stats["level"].upper()])
+        else:  # rectified-date-missing / -unexpected: on the date column
+            rule = _Rule((last, j), _code(check.name), stats.get("date", ""), stats)
+        rules[("DataFrameSchema", "", j)] = rule
+    return rules
 
 
-def _order_rule(rule: DateOrder) -> tuple[str, Mask]:
-    name = f"date-order:{rule.earlier}:{rule.later}:{rule.level.name}"
-    return name, lambda df, a=rule.earlier, b=rule.later: ~(df[b] < df[a])
+def typed_view(frame: pd.DataFrame, blank: pd.DataFrame, sheet: Sheet) -> pd.DataFrame:
+    """The frame the schema sees: the standard's columns, a count or year that must not be
+    blank as ``Int64`` with its blank cells missing (the typed frame reads them as 0)."""
+    view = frame[[c.id for c in sheet.columns]]
+    required = {c.id: frame[c.id].astype("Int64").mask(blank[c.id]) for c in sheet.columns
+                if c.not_null and c.type in ("count", "year")}
+    return view.assign(**required) if required else view
 
 
-def _problem_rules(sheet: Sheet, rectified: str) -> list[tuple[str, Mask]]:
-    if sheet.id != "problems":
-        return []
-    done = lambda df: df["status"] == rectified  # noqa: E731
-    return [("rectified-date-missing", lambda df: ~(done(df) & df["rectified_on"].isna())),
-            ("rectified-date-unexpected",
-             lambda df: ~(~done(df) & df["status"].notna() & df["rectified_on"].notna()))]
+def _broken(exc: SchemaErrors, sheet: Sheet) -> RuleError | None:
+    """The RuleError for a check that raised instead of answering (None when none did)."""
+    for err in exc.schema_errors:
+        if err.reason_code == SchemaErrorReason.CHECK_ERROR:
+            name = getattr(err.check, "name", None) or str(err.check)
+            column = f"“{err.column_name}”列的" if getattr(err, "column_name", None) else ""
+            cause = "；".join(str(x) for x in err.failure_cases["failure_case"].tolist()) \
+                if isinstance(err.failure_cases, pd.DataFrame) else str(err)
+            return RuleError(f"校验规则出错：工作表“{sheet.name}”（{sheet.id}）{column}规则“{name}”无法运行：{cause}。"
+                             "这是程序的问题，不是填报数据的问题，请把此信息发给维护人员。")
+    return None
 
 
-def build_rules(sheet: Sheet, std: Standard) -> SheetRules:
-    """The rules of a sheet of the standard (typed frame, see model.py)."""
-    rows = [_order_rule(r) for r in DATE_ORDER if r.sheet == sheet.id] + _problem_rules(sheet, std.rectified_status)
-    return SheetRules(not_null=frozenset(c.id for c in sheet.columns if c.not_null),
-                      columns=tuple(c.id for c in sheet.columns),
-                      column_rules={c.id: _column_rules(sheet, c, std) for c in sheet.columns},
-                      row_rules=tuple(rows))
-
-
-@cache
-def schemas(std: Standard) -> dict[str, SheetRules]:
-    """The rules of every sheet of ``std`` (built once per standard)."""
-    return {sid: build_rules(sh, std) for sid, sh in std.sheets.items()}
-
-
-# ---------------------------------------------------------------- messages
-
-def _params(code: str, sheet: Sheet, col_id: str, row: pd.Series, std: Standard, extra: str = "") -> dict:
-    """The template parameters of a row finding (besides the column header and the value)."""
-    col = sheet.column(col_id)
-    if code == "required-blank":
-        return {"help": col.help}
-    if code == "enum-invalid":
-        return {"choices": "、".join(std.enum_values(col.enum))}
-    if code == "value-too-small":
-        return {"minimum": MIN_VALUE[(sheet.id, col_id)]}
-    if code == "date-order":
-        return {"earlier": sheet.column(extra).header, "earlier_value": fmt_value(row[extra])}
-    if code == "rectified-date-missing":
-        return {"status": sheet.header("status"), "rectified": std.rectified_status}
-    if code == "rectified-date-unexpected":
-        return {"status": sheet.header("status"), "rectified": std.rectified_status,
-                "status_value": fmt_value(row["status"])}
-    return {}
-
-
-def _failure_target(check: str, column: str) -> tuple[str, str, str, Level | None]:
-    """(code, column id, earlier column id, level or None for the catalogue's) of a failing rule."""
-    if check == "not_nullable":
-        return "required-blank", column, "", None
-    if check.startswith("date-order:"):
-        _, earlier, later, level = check.split(":")
-        return "date-order", later, earlier, Level[level]
-    if check in ("rectified-date-missing", "rectified-date-unexpected"):
-        return check, "rectified_on", "", None
-    if check in CATALOGUE:
-        return check, column, "", None
-    return "value-invalid", column, "", None
-
-
-# ---------------------------------------------------------------- validation
-
-def _view(frame: pd.DataFrame, blank: pd.DataFrame, sheet: Sheet) -> pd.DataFrame:
-    """The frame the rules see: blank required counts/years as missing (they read as 0)."""
-    view = frame
-    for col in sheet.columns:
-        if col.not_null and col.type in ("count", "year") and blank[col.id].any():
-            if view is frame:
-                view = frame.copy()
-            view[col.id] = frame[col.id].astype("Int64").mask(blank[col.id])
-    return view
-
-
-def _run(rule: Callable, data) -> pd.Index:
-    """Index labels where ``rule(data)`` fails; a rule that cannot be evaluated on this frame
-    (never with typed frames) reports nothing, as pandera's lazy validation did."""
+def failures(schema: pa.DataFrameSchema, view: pd.DataFrame, sheet: Sheet) -> list[tuple[_Rule, int]]:
+    """(rule, row label) of every failure of ``view`` against ``schema``, in finding order."""
     try:
-        return _failing(rule(data))
-    except (TypeError, KeyError, ValueError):
-        return data.index[:0]
+        schema.validate(view, lazy=True, inplace=True)  # inplace: nothing is coerced, nothing copied
+        return []
+    except SchemaErrors as exc:
+        broken = _broken(exc, sheet)
+        if broken is not None:
+            raise broken from exc
+        cases = exc.failure_cases
+    if cases["index"].isna().any():  # the frame itself does not fit (a dtype, a column): a bug
+        wrong = cases.loc[cases["index"].isna(), ["column", "check"]].astype(str).agg("：".join, axis=1)
+        raise RuleError(f"校验规则出错：工作表“{sheet.name}”（{sheet.id}）的数据不符合其结构："
+                        f"{'；'.join(dict.fromkeys(wrong))}。这是程序的问题，请把此信息发给维护人员。")
+    rules = _rules(schema)
+    found: dict[tuple, tuple[_Rule, int]] = {}  # one per (check, row): a row-level check fails per column
+    for context, column, check, number, index in zip(cases["schema_context"].tolist(), cases["column"].tolist(),
+                                                     cases["check"].tolist(), cases["check_number"].tolist(),
+                                                     cases["index"].tolist()):
+        if context == "Column":
+            key = ("Column", column, NOT_NULL if check == NOT_NULL else int(number))
+        else:
+            key = ("DataFrameSchema", "", int(number))
+        rule = rules.get(key) or _Rule((len(rules), 0), "value-invalid", column)
+        found.setdefault((key, int(index)), (rule, int(index)))
+    return sorted(found.values(), key=lambda f: (f[0].rank, f[1]))
 
 
-def _failing(passes) -> pd.Index:
-    """Index labels where a rule's boolean result is False (a missing result passes)."""
-    passes = pd.Series(passes)
-    if passes.dtype != bool:
-        passes = passes.fillna(True).astype(bool)
-    return passes.index[~passes.to_numpy()]
-
-
-def _failures(frame: pd.DataFrame, blank: pd.DataFrame, sheet: Sheet, std: Standard) -> pd.DataFrame:
-    """(column, check, index) of every failing cell, one row per rule and row."""
-    rules = schemas(std)[sheet.id]
-    view = _view(frame, blank, sheet)
-    parts: list[tuple[str, str, pd.Index]] = []
-    for col_id in rules.columns:
-        if col_id not in view:
-            continue  # never: the typed frame has every column of the standard
-        values = view[col_id]
-        present = values.notna()
-        if col_id in rules.not_null:
-            parts.append((col_id, "not_nullable", values.index[~present.to_numpy()]))
-        for rule in rules.column_rules[col_id]:
-            kept = values[present]
-            parts.append((col_id, rule.name, _run(rule.passes, kept) if len(kept) else kept.index))
-    for name, passes in rules.row_rules:
-        parts.append(("", name, _run(passes, view)))
-    parts = [(c, n, idx) for c, n, idx in parts if len(idx)]
-    if not parts:
-        return pd.DataFrame(columns=["column", "check", "index"])
-    return pd.DataFrame({"column": [c for c, _, idx in parts for _ in idx],
-                         "check": [n for _, n, idx in parts for _ in idx],
-                         "index": [i for _, _, idx in parts for i in idx]})
+def _params(rule: _Rule, sheet: Sheet, std: Standard, frame: pd.DataFrame, pos: int) -> dict:
+    """The template parameters of a row finding (besides the column header and the value)."""
+    col = sheet.column(rule.column)
+    if rule.code == "required-blank":
+        return {"help": col.help}
+    if rule.code == "enum-invalid":
+        return {"choices": "、".join(std.enum_values(col.enum))}
+    if rule.code == "value-too-small":
+        return {"minimum": col.min}
+    if rule.code == "date-order":
+        earlier = rule.stats["earlier"]
+        return {"earlier": sheet.header(earlier), "earlier_value": fmt_value(frame[earlier].iat[pos])}
+    if rule.code in ("rectified-date-missing", "rectified-date-unexpected"):
+        status = rule.stats["status"]
+        params = {"status": sheet.header(status), "rectified": rule.stats["rectified"]}
+        if rule.code == "rectified-date-unexpected":
+            params["status_value"] = fmt_value(frame[status].iat[pos])
+        return params
+    return {}
 
 
 def sheet_findings(frame: pd.DataFrame, blank: pd.DataFrame, sheet: Sheet, std: Standard,
                    reported: set[tuple]) -> list[Finding]:
-    """Findings of one sheet's rules (the frame is not changed)."""
+    """Findings of one sheet's schema over ``frame`` (not changed); cells in ``reported`` are skipped."""
+    found = failures(schemas(std)[sheet.id], typed_view(frame, blank, sheet), sheet)
+    if not found:
+        return []
+    positions = frame.index.get_indexer([index for _, index in found])
+    files, names, rows = (frame[c].to_numpy() for c in ("source_file", "source_sheet", "source_row"))
     out = []
-    for _, fail in _failures(frame, blank, sheet, std).iterrows():
-        code, col_id, earlier, level = _failure_target(str(fail["check"]), str(fail["column"]))
-        idx = int(fail["index"])
-        row = frame.loc[idx]
-        col = sheet.column(col_id)
-        key = (row["source_file"], row["source_sheet"], int(row["source_row"]), col.header)
+    for (rule, _), pos in zip(found, positions):
+        col = sheet.column(rule.column)
+        key = (files[pos], names[pos], int(rows[pos]), col.header)
         if key in reported:
             continue
-        value = "" if col.confidential else fmt_value(row[col_id])
-        out.append(finding(code, file=key[0], sheet=key[1], row=key[2], column=col.header, value=value,
-                           level=level, **_params(code, sheet, col_id, row, std, earlier)))
+        value = "" if col.confidential else fmt_value(frame[col.id].iat[pos])
+        out.append(finding(rule.code, file=key[0], sheet=key[1], row=key[2], column=col.header, value=value,
+                           level=rule.level, **_params(rule, sheet, std, frame, pos)))
     return out
 
 
 def row_findings(frames: dict[str, pd.DataFrame], blanks: dict[str, pd.DataFrame],
                  earlier: list[Finding], std: Standard) -> list[Finding]:
-    """Row findings of every sheet, skipping cells already reported in ``earlier``."""
+    """Row findings of every sheet kind, each validated once over all its files' rows, skipping
+    cells already reported as errors in ``earlier``."""
     reported = {(f.file, f.sheet, f.row, f.column) for f in earlier if f.is_error}
     out = []
     for sid, frame in frames.items():

@@ -11,7 +11,7 @@ the project's exceptions (``errors.py``), which each face turns into its own mes
     run_period(period, inputs, outputs, std)     a period's statistics -> PeriodRun
     export_package(period, inputs, outputs, std) the same, then the county's package -> ExportRun
     run_rollup(period, inputs, outputs, std)     the city's roll-up -> RollupRun
-    write_templates(out, std), write_sample(out, std), write_city_sample(out, std)
+    write_templates(out, std), write_sample(out, std), write_city_sample(out, std), write_schema(out, std)
     add_explanation(...), list_packages(...), submissions(...)   the workbench's helpers
 
 Which work runs in another process is the runner's decision (``runner.py``).
@@ -30,6 +30,7 @@ from ..authoring.explanation_form import add_explanation as _add_explanation
 from ..authoring.sample import write_sample as _write_sample
 from ..authoring.sample_city import CITY
 from ..authoring.sample_city import write_city_sample as _write_city_sample
+from ..check.schema_export import write_schema_yaml
 from ..errors import InputErrors, UsageError
 from ..explanations import UNEXPLAINED
 from ..explanations import status as explanation_status
@@ -237,7 +238,7 @@ def export_package(period: Period, inputs: Path, outputs: Path, std: Standard, *
     ds = full[0]
     pending = unexplained_warnings(ds)
     problems = []
-    if not county_name(ds):
+    if not county_name(ds, std):
         missing = county_name_missing(ds, std)
         notify(finding_line(missing))
         problems.append(missing.message)
@@ -326,6 +327,12 @@ def write_sample(out: Path, std: Standard) -> list[Path]:
 def write_city_sample(out: Path, std: Standard) -> tuple[str, list[Path]]:
     """Write the sample city: (its name, [县区名单, then each county's folder])."""
     return CITY, _write_city_sample(Path(out), std)
+
+
+def write_schema(out: Path, std: Standard) -> list[Path]:
+    """Write each sheet's row rules as pandera YAML (``<sheet id>.yaml``) into ``out``, so that
+    another office's tool can validate against the same standard; return the paths."""
+    return write_schema_yaml(std, Path(out))
 
 
 def add_explanation(inputs: Path, finding: Finding, text: str, by: str, std: Standard, today: dt.date) -> Path:

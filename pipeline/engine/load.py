@@ -48,8 +48,8 @@ def load_dataset(inputs: Path, std: Standard, progress: Progress | None = None, 
                                local=partial(load_chunk, std=std, on_file=advance))
     with stage("combine, rounds"):
         part = combine(parts)
-        inherit_group(part.frames, part.blanks)
-        attach_rounds(part.frames)
+        inherit_group(part.frames, part.blanks, std)
+        attach_rounds(part.frames, std)
     with stage("check"):
         found, tables = check(part.frames, part.blanks, part.findings, part.reads, std)
     findings += part.findings + found

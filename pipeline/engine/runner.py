@@ -73,10 +73,22 @@ def _stop_requested(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
+def _stop_lost(unraisable) -> None:
+    """A stop that landed in a weakref callback or a ``__del__`` (it runs at the first bytecode
+    after a long garbage collection, often such a callback: matplotlib has many) is swallowed
+    there, with an "Exception ignored" on stderr: ask for it again, to be raised where it unwinds."""
+    if issubclass(unraisable.exc_type, KeyboardInterrupt):
+        signal.signal(signal.SIGALRM, _stop_requested)
+        signal.setitimer(signal.ITIMER_REAL, 0.005)  # not now: this hook too swallows what it raises
+        return
+    sys.__unraisablehook__(unraisable)
+
+
 def _as_child(parent: int) -> None:
     """What every child does first: die with the parent, leave Ctrl+C to it, unwind on SIGTERM."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stop_requested)
+    sys.unraisablehook = _stop_lost
     die_with_parent(parent)
 
 

@@ -14,22 +14,13 @@ from pathlib import Path
 
 from ..errors import UsageError
 from ..periods import KIND_NAMES, Period, annual, monthly, parse_date, parse_period, wrong_period
-from ..standard import SCHEMA_DIR, Standard, load_standard
+from ..standard import Standard, standard_at
 from . import runner
 
 
 def standard(schemas: Path | None = None) -> Standard:
     """The standard in the folder ``schemas`` (None: the one shipped with the tool); UsageError if unusable."""
-    folder = Path(schemas) if schemas else SCHEMA_DIR
-    if not folder.is_dir():
-        raise UsageError(f"找不到填报标准文件夹“{folder}”。请用 --schemas 指定含 standard.toml 等文件的文件夹，"
-                         "或去掉 --schemas 使用自带的标准。")
-    try:
-        return load_standard(folder)
-    except FileNotFoundError as exc:
-        raise UsageError(f"填报标准文件夹“{folder}”中缺少文件：{Path(exc.filename or '').name}。") from None
-    except (ValueError, KeyError, TypeError) as exc:  # tomllib.TOMLDecodeError is a ValueError
-        raise UsageError(f"填报标准文件夹“{folder}”中的标准有误，无法使用：{exc}") from None
+    return standard_at(schemas)
 
 
 # The kinds a face may ask for: a kind of period, or a command taking any period.

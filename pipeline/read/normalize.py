@@ -27,7 +27,6 @@ from ..standard import Column, Sheet, Standard
 from .workbook import FileRead
 
 PROVENANCE = ("source_file", "source_sheet", "source_row")
-ROUND_SHEETS = ("round_orgs", "workload", "problems", "clues")
 DATE_DTYPE = "datetime64[ns]"
 DATE_MIN, DATE_MAX = pd.Timestamp("1950-01-01"), pd.Timestamp("2099-12-31")
 YEAR_MIN, YEAR_MAX = 1950, 2099
@@ -336,12 +335,12 @@ def typed_frames(raw: dict[str, pd.DataFrame],
 
 # --------------------------------------------------- rounds: group, term, round
 
-def inherit_group(frames: dict[str, pd.DataFrame], blanks: dict[str, pd.DataFrame]) -> None:
-    """A blank 巡察组 takes the group of its file's only 轮次信息 row (in place)."""
+def inherit_group(frames: dict[str, pd.DataFrame], blanks: dict[str, pd.DataFrame], std: Standard) -> None:
+    """A blank 巡察组 of a round sheet takes the group of its file's only 轮次信息 row (in place)."""
     info = frames["round_info"].dropna(subset=["group"])
     counts = info.groupby("source_file")["group"].agg(["count", "first"])
     sole = counts.loc[counts["count"] == 1, "first"]
-    for sid in ROUND_SHEETS:
+    for sid in std.round_sheets:
         frame = frames[sid]
         fill = frame["group"].isna() & frame["source_file"].isin(sole.index)
         if fill.any():
@@ -349,11 +348,11 @@ def inherit_group(frames: dict[str, pd.DataFrame], blanks: dict[str, pd.DataFram
             blanks[sid].loc[fill, "group"] = False
 
 
-def attach_rounds(frames: dict[str, pd.DataFrame]) -> None:
+def attach_rounds(frames: dict[str, pd.DataFrame], std: Standard) -> None:
     """Add ``term`` and ``round`` to the round sheets from 轮次信息 (same file and group)."""
     keys = (frames["round_info"].dropna(subset=["group"])
             .drop_duplicates(["source_file", "group"])[["source_file", "group", "term", "round"]])
-    for sid in ROUND_SHEETS:
+    for sid in std.round_sheets:
         frame = frames[sid]
         merged = frame[["source_file", "group"]].merge(keys, how="left", on=["source_file", "group"])
         terms = merged["term"].to_numpy(dtype=object)

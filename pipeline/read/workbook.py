@@ -278,7 +278,7 @@ def _read_sheet(book, rel: str, sheet: Sheet, name: str, std: Standard):
     merged = cal_sheet.merged_cell_ranges
     if merged:
         _fill_merged(rows, merged, h + 1, sheet, mapping)
-    totals_labels = _total_labels(tuple(std.rules.get("reading", {}).get("total_row_labels", ())))
+    totals_labels = _total_labels(std.rules.reading.total_row_labels)
     data, totals = _sheet_data(sheet, name, rows, h, mapping, totals_labels)
     findings += [finding("total-row", file=rel, sheet=name, row=row) for row in totals]
     return data, findings, mapping

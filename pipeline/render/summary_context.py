@@ -11,10 +11,8 @@ it into a 【待补充：…】 marker (see :func:`missing`).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
-from ..errors import UsageError
-from ..standard import Standard
+from ..standard import Standard, SummaryRules
 from ..stats.office import OFFICE_WORKBOOK
 from ..stats.selection import to_date
 from .tables import BY_ROUND_SHEET
@@ -80,32 +78,6 @@ def round_view(r, period, std: Standard) -> dict:
 
 
 # ------------------------------------------------------------------ many rounds: grouped by type
-
-RULES_SECTION = "summary"
-
-
-@dataclass(frozen=True)
-class SummaryRules:
-    """``[summary]`` of rules.toml: up to how many rounds each document describes one by one."""
-
-    annual_rounds_one_by_one: int
-    monthly_rounds_one_by_one: int
-    largest_rounds: int  # above the limit, the rounds named (most problems first)
-
-    def one_by_one(self, kind: str) -> int:
-        return self.annual_rounds_one_by_one if kind == "annual" else self.monthly_rounds_one_by_one
-
-
-def summary_rules(std: Standard) -> SummaryRules:
-    """The ``[summary]`` rules of the standard, checked."""
-    raw = std.rules.get(RULES_SECTION)
-    keys = ("annual_rounds_one_by_one", "monthly_rounds_one_by_one", "largest_rounds")
-    if not isinstance(raw, dict) or not all(
-            isinstance(raw.get(k), int) and not isinstance(raw.get(k), bool) and raw[k] >= 1 for k in keys):
-        raise UsageError(f"填报标准的 rules.toml 中 [{RULES_SECTION}] 设置有误：{'、'.join(keys)} 须为正整数。"
-                         "请对照随程序提供的 schemas/rules.toml 改正。")
-    return SummaryRules(*(raw[k] for k in keys))
-
 
 def _rounds_tally(rounds) -> dict:
     """Whole-round figures of some rounds (as 分轮次): organisations counted once each."""
@@ -295,7 +267,7 @@ def build_context(report) -> dict:
         "compiler": report.compiler, "compiled_on": to_date(report.compiled_on),
         "term": report.term, "excluded": list(report.excluded), "checks": report.checks.as_dict(),
         "rounds": [round_view(r, period, std) for r in report.rounds],
-        "round_groups": rounds_grouped(report, summary_rules(std)),
+        "round_groups": rounds_grouped(report, std.rules.summary),
         "totals": dict(metrics["totals"]),
         "year_to_date": metrics.get("year_to_date"),
         "previous_year": metrics.get("previous_year"),

@@ -18,14 +18,14 @@ from ..model import Dataset
 from ..output import package_name
 from ..render.metrics import plain
 from ..standard import Standard
-from ..stats.aggregate import INFO_COUNTY, info_item
+from ..stats.aggregate import info_item
 from .indicators import indicators_from_metrics
 from .package import package_info, write_package
 
 
-def county_name(ds: Dataset) -> str:
+def county_name(ds: Dataset, std: Standard) -> str:
     """县名 of the registry's 基本情况 sheet, stripped ("" when not filled)."""
-    return info_item(ds, INFO_COUNTY, "")
+    return info_item(ds, std.info_labels.county, "")
 
 
 def county_name_missing(ds: Dataset, std: Standard) -> Finding:
@@ -33,7 +33,8 @@ def county_name_missing(ds: Dataset, std: Standard) -> Finding:
     registry = next((s.path for s in ds.sources if s.kind == "registry"), std.workbook("registry").file)
     sheet = std.sheet("basic_info")
     return finding("county-name-missing", file=registry, sheet=sheet.name, column=sheet.header("content"),
-                   item=INFO_COUNTY, item_header=sheet.header("item"), content_header=sheet.header("content"))
+                   item=std.info_labels.county, item_header=sheet.header("item"),
+                   content_header=sheet.header("content"))
 
 
 def explained_rows(ds: Dataset, std: Standard) -> list[dict]:
@@ -57,7 +58,7 @@ def package_path(out_dir: Path, county: str, period_label: str) -> Path:
 def write_export(report, full: Dataset, std: Standard, out_dir: Path, today: dt.date | None = None) -> Path:
     """Write the package of ``report`` (the period's figures) into ``out_dir``; ``full`` is the
     whole run's dataset (its counts and explanations go into the package)."""
-    county = county_name(full)
+    county = county_name(full, std)
     metrics = plain(report.metrics)
     info = package_info(county=county, compiler=report.compiler, period=report.period, term=report.term,
                         generated=today or report.compiled_on, sha256s=[s.sha256 for s in report.sources],

@@ -49,8 +49,6 @@ from .wording import Wording, wording_in_force
 # 3: periods.md §2 (period kinds quarterly, half-year, term, range; previous, preceding, by_year)
 SCHEMA_VERSION = 3
 EARLIEST = dt.date(1900, 1, 1)
-# Items of the registry's optional 基本情况 sheet used in titles (workbook standard §3).
-INFO_COUNTY, INFO_COMPILER = "县名", "编制单位"
 
 
 @dataclass
@@ -181,8 +179,8 @@ def build_report(ds: Dataset, std: Standard, period: Period, today: dt.date | No
     summaries = round_summaries() if round_summaries else summaries_from_frames(frames, period.end)
     rounds = [r for r in summaries if r.active_in(period.start, period.end, today)]
     report = Report(
-        period=period, county=info_item(ds, INFO_COUNTY, std.default_county),
-        compiler=info_item(ds, INFO_COMPILER, ""), compiled_on=today, term=term, main=main, ytd=ytd,
+        period=period, county=info_item(ds, std.info_labels.county, std.default_county),
+        compiler=info_item(ds, std.info_labels.compiler, ""), compiled_on=today, term=term, main=main, ytd=ytd,
         previous=previous, previous_ytd=previous_ytd, rounds=rounds, coverage=coverage,
         trend=_trend(frames, period), ledger=build_ledger(frames, period.start, period.end),
         sources=list(ds.sources), excluded=list(ds.excluded), office=office_rows(ds, period, std), std=std,

@@ -17,49 +17,17 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from ..errors import UsageError
-from ..standard import Standard
+from ..standard import RectificationLabels, RectificationRules, Standard
 from .selection import Frames, group_sort_key, stamp, to_date
 
-# States in rule order (first match wins); also the order of the metrics keys.
-STATES = ("rectified", "overdue", "due_10", "due_20", "on_track", "no_deadline")
+# States in rule order (first match wins); also the order of the metrics keys and of the labels.
+STATES = tuple(RectificationLabels.model_fields)
 # Order of the ledger's rows: red first, rectified last.
 DISPLAY_ORDER = ("overdue", "due_10", "due_20", "on_track", "no_deadline", "rectified")
-RULES_SECTION = "rectification"
 
 
-@dataclass(frozen=True)
-class LedgerRules:
-    """The configurable part of the ledger: day limits of the lights and the states' names."""
-
-    due_soon_days: int  # 0..this many days to the deadline: due_10 (yellow)
-    warning_days: int  # up to this many: due_20 (green); beyond: on_track
-    labels: dict[str, str]  # state -> Chinese name
-
-
-def _rules_problem(what: str) -> UsageError:
-    return UsageError(f"填报标准的 rules.toml 中 [{RULES_SECTION}] 设置有误：{what}。"
-                      "请对照随程序提供的 schemas/rules.toml 改正。")
-
-
-def ledger_rules(std: Standard) -> LedgerRules:
-    """The ``[rectification]`` rules of the standard, checked."""
-    raw = std.rules.get(RULES_SECTION)
-    if not isinstance(raw, dict):
-        raise _rules_problem("缺少这一节")
-    days = [raw.get("due_soon_days"), raw.get("warning_days")]
-    if not all(isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in days):
-        raise _rules_problem("due_soon_days 和 warning_days 须为不小于 0 的整数")
-    if days[0] > days[1]:
-        raise _rules_problem("due_soon_days 不得大于 warning_days")
-    labels = raw.get("labels")
-    if not isinstance(labels, dict) or any(not isinstance(labels.get(s), str) or not labels[s].strip()
-                                           for s in STATES):
-        raise _rules_problem(f"[{RULES_SECTION}.labels] 须为每个状态（{'、'.join(STATES)}）写名称")
-    return LedgerRules(days[0], days[1], {s: labels[s].strip() for s in STATES})
-
-
-def _states(df: pd.DataFrame, left: pd.Series, std: Standard, rules: LedgerRules, as_of: dt.date) -> np.ndarray:
+def _states(df: pd.DataFrame, left: pd.Series, std: Standard, rules: RectificationRules,
+            as_of: dt.date) -> np.ndarray:
     """The state of each row: the first rule of STATES that matches (``left``: days from as_of
     to 整改时限, NaN without a deadline)."""
     done = (df["status"] == std.rectified_status) & (df["rectified_on"] <= stamp(as_of))
@@ -85,7 +53,7 @@ class Ledger:
 
     as_of: dt.date
     start: dt.date  # problems rectified before this day are left out
-    rules: LedgerRules
+    rules: RectificationRules  # rules.toml [rectification]: the day limits and the states' names
     rows: pd.DataFrame  # problem columns + state, days_overdue, days_left
     has_deadlines: bool  # some problem (of any date) has a 整改时限
     term_order: dict[str, int]
@@ -139,7 +107,7 @@ class Ledger:
 
 def build_ledger(frames: Frames, start: dt.date, as_of: dt.date) -> Ledger:
     """The ledger of the period [start, as_of] (start: 1 January, or the 1st of the month)."""
-    std, rules = frames.std, ledger_rules(frames.std)
+    std, rules = frames.std, frames.std.rules.rectification
     probs = frames.problems
     if "deadline" not in probs:  # the optional column was in no workbook
         probs = probs.assign(deadline=pd.Series(pd.NaT, index=probs.index, dtype="datetime64[us]"))

@@ -15,10 +15,7 @@ from ..periods import Period
 from ..standard import Standard
 from .selection import to_date
 
-OFFICE_SHEETS = ("special_work", "team", "training")
-# Sheet id -> the date column that places a row in a period (workbook standard, period rules).
-OFFICE_DATE = {"special_work": "start", "training": "date"}
-OFFICE_WORKBOOK = "office"
+OFFICE_WORKBOOK = "office"  # the workbook id of 年度综合情况 in the standard
 
 
 @dataclass
@@ -55,12 +52,13 @@ def _records(frame: pd.DataFrame, sheet_id: str, std: Standard) -> list[dict]:
 
 
 def _rows_of_period(ds: Dataset, sheet_id: str, period: Period, std: Standard) -> list[dict]:
-    """The office sheet's rows of the period: by their date, or (队伍建设) by 年度."""
+    """The office sheet's rows of the period: by their ``period_date``, or (队伍建设) by 年度."""
     frame = ds.tables.get(sheet_id)
     if frame is None or frame.empty:
         return []
-    if sheet_id in OFFICE_DATE:
-        dates = pd.to_datetime(frame[OFFICE_DATE[sheet_id]])
+    dated = std.sheet(sheet_id).period_date
+    if dated is not None:
+        dates = pd.to_datetime(frame[dated])
         inside = (dates >= pd.Timestamp(period.start)) & (dates <= pd.Timestamp(period.end))
         order = dates[inside].sort_values(kind="stable").index
         frame = frame.loc[order]
@@ -71,6 +69,7 @@ def _rows_of_period(ds: Dataset, sheet_id: str, period: Period, std: Standard) -
 
 def office_rows(ds: Dataset, period: Period, std: Standard) -> OfficeRows:
     """The office rows of ``period`` (see the module docstring)."""
+    sheets = [sh.id for sh in std.workbook(OFFICE_WORKBOOK).sheets]
     loaded = any(s.kind == OFFICE_WORKBOOK for s in ds.sources) or any(
-        ds.tables.get(s) is not None and not ds.tables[s].empty for s in OFFICE_SHEETS)
-    return OfficeRows(loaded, {sid: _rows_of_period(ds, sid, period, std) for sid in OFFICE_SHEETS})
+        ds.tables.get(s) is not None and not ds.tables[s].empty for s in sheets)
+    return OfficeRows(loaded, {sid: _rows_of_period(ds, sid, period, std) for sid in sheets})

@@ -10,21 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 
 import pandas as pd
 
 from ..model import Dataset
-from ..read.normalize import PROVENANCE, ROUND_SHEETS
+from ..read.normalize import PROVENANCE
 from ..standard import Standard
 
-# Period rules of the workbook standard: the date that places a row in a period.
-DATE_OF_ROW = {"round_orgs": "start", "workload": "date", "problems": "found", "clues": "found"}
 # The clue sheet reaches the statistics only through these columns (counts and categories).
 CLUE_COLUMNS_KEPT = ("group", "org", "found", "cadres", "others", "transferred_to",
                      "disposition", "term", "round", *PROVENANCE)
-_SHEETS = ("terms", "units", "round_info", *ROUND_SHEETS, "plan")
 
 
 def work_keys(std: Standard) -> tuple[str, ...]:
@@ -63,7 +60,7 @@ def dated_between(df: pd.DataFrame, column: str, start: dt.date, end: dt.date) -
 def _empty(sheet_id: str, std: Standard) -> pd.DataFrame:
     """An empty frame with the columns a loaded sheet would have."""
     cols = [c.id for c in std.sheet(sheet_id).columns] + list(PROVENANCE)
-    if sheet_id in ROUND_SHEETS:
+    if sheet_id in std.round_sheets:
         cols += ["term", "round"]
     frame = pd.DataFrame({c: pd.Series([], dtype=object) for c in cols})
     for col in std.sheet(sheet_id).columns:
@@ -167,7 +164,7 @@ class Frames:
         plain Python, which is much faster than pandas on thousands of tiny groups.
         """
         out: dict[str, dict[tuple[str, int], list[dict]]] = {}
-        for sheet_id in ("round_info", *ROUND_SHEETS):
+        for sheet_id in ("round_info", *self.std.round_sheets):
             frame = getattr(self, sheet_id)
             wanted = _summary_columns(sheet_id, self.std)
             if wanted is not None:  # the big sheets: only what the summaries read
@@ -179,12 +176,12 @@ class Frames:
         return out
 
     def dated(self, sheet_id: str, start: dt.date, end: dt.date) -> pd.DataFrame:
-        """Rows of a round sheet that count in [start, end] by the period rules."""
-        return dated_between(getattr(self, sheet_id), DATE_OF_ROW[sheet_id], start, end)
+        """Rows of a round sheet that count in [start, end] by the period rules (its ``period_date``)."""
+        return dated_between(getattr(self, sheet_id), self.std.sheet(sheet_id).period_date, start, end)
 
     def has_rows(self, start: dt.date, end: dt.date) -> bool:
         """Whether any 巡察对象/工作量/发现问题/问题线索 row is dated in [start, end]."""
-        return any(len(self.dated(s, start, end)) for s in ROUND_SHEETS)
+        return any(len(self.dated(s, start, end)) for s in self.std.round_sheets)
 
     @cached_property
     def registry_order(self) -> dict[str, int]:
@@ -215,6 +212,9 @@ class Frames:
         rank = self.term_order
         return (rank.get(term, len(rank)), term, int(rnd), group_sort_key(group))
 
+
+# The sheets a Frames holds (its frame fields), read from the dataset by ``from_dataset``.
+_SHEETS = tuple(f.name for f in fields(Frames) if f.name != "std")
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
