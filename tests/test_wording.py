@@ -149,7 +149,8 @@ def test_the_form_round_trips_through_libreoffice(tmp_path):
 
 
 @pytest.mark.parametrize("change, says", [
-    (('default = "坚持以习近平新时代中国特色社会主义思想为指导"', 'default = "坚持以{指导思想}为指导"'), "不能有花括号"),
+    (('default = "坚持以习近平新时代中国特色社会主义思想为指导"', 'default = "坚持以{指导思想}为指导"'),
+     "不能有花括号"),
     (('key = "plan_lead"', 'key = "opening"'), "key “opening”重复了"),
     (("max_chars = 500", "max_chars = 0"), "max_chars"),
 ])
