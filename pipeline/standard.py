@@ -34,6 +34,12 @@ class Column:
     example: str = ""
     width: int | None = None
     confidential: bool = False
+    # Written by the tool into the form it sends out (整改进展表), locked there: a row whose other
+    # cells are all blank is no word at all, and a changed value is a warning, not data.
+    prefilled: bool = False
+    # The finding code of a cell that cannot be read as its type (default: the type's own code,
+    # e.g. date-invalid); that code's templates are keyed by the type's own code as variants.
+    invalid_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,12 @@ class Sheet:
     @cached_property
     def required_columns(self) -> tuple[Column, ...]:
         return tuple(c for c in self.columns if c.required)
+
+    @cached_property
+    def to_fill(self) -> tuple[str, ...]:
+        """Ids of the columns the user fills (all but the ``prefilled`` ones): a row with all of
+        them blank is no row."""
+        return tuple(c.id for c in self.columns if not c.prefilled)
 
 
 @dataclass(frozen=True)

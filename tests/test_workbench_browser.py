@@ -124,8 +124,9 @@ def test_the_printed_address_logs_in_and_drops_the_token(browser, server, folder
     assert browser.current_url == f"{server.base}/"
     assert "token" not in browser.current_url
     cards = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "ul.cards li")]
-    # the sample: 1 registry, 23 rounds, 1 office, 1 explanations workbook (inputs/核实说明)
-    assert cards[0].startswith("26 份工作簿") and cards[2] == "0 处错误"
+    # the sample: 1 registry, 23 rounds, 1 office, 1 explanations workbook (inputs/核实说明), 5 returned
+    # 整改进展表 (inputs/整改进展)
+    assert cards[0].startswith("31 份工作簿") and cards[2] == "0 处错误"
     _no_sideways_scroll(browser)
     _shot(browser, folders, "overview")
     assert _csp_violations(browser) == []  # the page's own CSS and JS pass the policy
@@ -136,9 +137,9 @@ def _split(driver) -> str:
 
 
 def test_explain_a_warning_and_see_it_counted(browser, server, folders):
-    """The sample has 3 warnings, 2 explained in inputs/核实说明: explaining the third makes 未说明 0."""
+    """The sample has 8 warnings, 7 explained in inputs/核实说明: explaining the last makes 未说明 0."""
     browser.get(f"{server.base}/")
-    assert _split(browser) == "已说明 2 处，未说明 1 处"
+    assert _split(browser) == "已说明 7 处，未说明 1 处"
     browser.get(f"{server.base}/check")
     rows = browser.find_elements(By.CSS_SELECTOR, "table#findings tr[data-status='未说明']")
     assert len(rows) == 1
@@ -154,7 +155,7 @@ def test_explain_a_warning_and_see_it_counted(browser, server, folders):
     assert row.get_attribute("data-code") == code and "人数暂填0" in row.find_element(By.CLASS_NAME, "explained").text
     assert (folders / "inputs" / "核实说明（工作台）.xlsx").is_file()
     browser.get(f"{server.base}/")
-    assert _split(browser) == "已说明 3 处，未说明 0 处"
+    assert _split(browser) == "已说明 8 处，未说明 0 处"
     assert _csp_violations(browser) == []
 
 

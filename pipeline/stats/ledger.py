@@ -6,12 +6,14 @@ rectified, overdue (red), due_10 (yellow), due_20 (green), on_track, no_deadline
 The two day limits and the Chinese names of the states are configuration
 (``rules.toml`` ``[rectification]``). This module is the one place where "overdue" is
 decided: metrics.json ``overdue_problems`` and ``rectification`` both come from here.
+A problem's status is the latest word on it as of ``as_of``: its organisation's latest
+returned 整改进展表 row by then, else the round workbook (``returns.py``, rectification.md §3).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -19,6 +21,7 @@ import pandas as pd
 
 from ..errors import UsageError
 from ..standard import Standard
+from .returns import EVIDENCE, WORD_FILE, ReturnDue, problems_at, return_status
 from .selection import Frames, group_sort_key, stamp, to_date
 
 # States in rule order (first match wins); also the order of the metrics keys.
@@ -35,6 +38,7 @@ class LedgerRules:
     due_soon_days: int  # 0..this many days to the deadline: due_10 (yellow)
     warning_days: int  # up to this many: due_20 (green); beyond: on_track
     labels: dict[str, str]  # state -> Chinese name
+    return_due_days: int = 0  # a return is owed once a deadline is this many days away (rectification.md §4)
 
 
 def _rules_problem(what: str) -> UsageError:
@@ -47,16 +51,16 @@ def ledger_rules(std: Standard) -> LedgerRules:
     raw = std.rules.get(RULES_SECTION)
     if not isinstance(raw, dict):
         raise _rules_problem("缺少这一节")
-    days = [raw.get("due_soon_days"), raw.get("warning_days")]
+    days = [raw.get("due_soon_days"), raw.get("warning_days"), raw.get("return_due_days", 0)]
     if not all(isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in days):
-        raise _rules_problem("due_soon_days 和 warning_days 须为不小于 0 的整数")
+        raise _rules_problem("due_soon_days、warning_days 和 return_due_days 须为不小于 0 的整数")
     if days[0] > days[1]:
         raise _rules_problem("due_soon_days 不得大于 warning_days")
     labels = raw.get("labels")
     if not isinstance(labels, dict) or any(not isinstance(labels.get(s), str) or not labels[s].strip()
                                            for s in STATES):
         raise _rules_problem(f"[{RULES_SECTION}.labels] 须为每个状态（{'、'.join(STATES)}）写名称")
-    return LedgerRules(days[0], days[1], {s: labels[s].strip() for s in STATES})
+    return LedgerRules(days[0], days[1], {s: labels[s].strip() for s in STATES}, days[2])
 
 
 def _states(df: pd.DataFrame, left: pd.Series, std: Standard, rules: LedgerRules, as_of: dt.date) -> np.ndarray:
@@ -86,10 +90,17 @@ class Ledger:
     as_of: dt.date
     start: dt.date  # problems rectified before this day are left out
     rules: LedgerRules
-    rows: pd.DataFrame  # problem columns + state, days_overdue, days_left
+    rows: pd.DataFrame  # problem columns (status: the latest word) + word_file, word_filed_on, measures,
+    # evidence (stats/returns.py), state, days_overdue, days_left, late (rectified after the deadline)
     has_deadlines: bool  # some problem (of any date) has a 整改时限
     term_order: dict[str, int]
     registry_order: dict[str, int]
+    returns: list[ReturnDue] = field(default_factory=list)  # 整改进展报送情况 as of as_of
+
+    @property
+    def returns_missing(self) -> list[ReturnDue]:
+        """The organisations (per round) that owe a return as of as_of."""
+        return [r for r in self.returns if r.owes]
 
     @cached_property
     def counts(self) -> dict[str, int]:
@@ -131,16 +142,29 @@ class Ledger:
         last = len(self.registry_order)
         return sorted(out, key=lambda e: (-e["overdue"], self.registry_order.get(e["org"], last), e["org"]))
 
+    @cached_property
+    def loop_counts(self) -> dict[str, int]:
+        """The loop's figures (rectification.md §3): rectified late, rectified on a return without
+        evidence, returns received and missing."""
+        done = self.rows["state"] == "rectified"
+        return {"rectified_late": int((done & self.rows["late"]).sum()),
+                "without_evidence": int((done & self.rows[WORD_FILE].notna() & self.rows[EVIDENCE].isna()).sum()),
+                "returns_received": sum(r.received for r in self.returns),
+                "returns_missing": len(self.returns_missing)}
+
     def metrics(self) -> dict:
-        """metrics.json ``rectification`` (office-loop.md §4)."""
+        """metrics.json ``rectification`` (office-loop.md §4, rectification.md §3)."""
         return {"as_of": self.as_of.isoformat(), "in_ledger": len(self.rows), **self.counts,
-                "rate": self.rate, "overdue_list": self.overdue_list()}
+                "rate": self.rate, **self.loop_counts, "overdue_list": self.overdue_list(),
+                "returns_missing_list": [{"term": r.term, "round": r.round, "org": r.org,
+                                          "deadline": r.earliest.isoformat() if r.earliest else None}
+                                         for r in self.returns_missing]}
 
 
 def build_ledger(frames: Frames, start: dt.date, as_of: dt.date) -> Ledger:
     """The ledger of the period [start, as_of] (start: 1 January, or the 1st of the month)."""
     std, rules = frames.std, ledger_rules(frames.std)
-    probs = frames.problems
+    probs = problems_at(frames, as_of, with_source=True)  # the latest word as of as_of
     if "deadline" not in probs:  # the optional column was in no workbook
         probs = probs.assign(deadline=pd.Series(pd.NaT, index=probs.index, dtype="datetime64[us]"))
     closed_before = (probs["status"] == std.rectified_status) & (probs["rectified_on"] < stamp(start))
@@ -149,6 +173,8 @@ def build_ledger(frames: Frames, start: dt.date, as_of: dt.date) -> Ledger:
     rows["state"] = _states(rows, left, std, rules, as_of)
     rows["days_overdue"] = (-left).where(rows["state"] == "overdue").astype("Int64")
     rows["days_left"] = left.where(rows["state"].isin(("due_10", "due_20", "on_track"))).astype("Int64")
+    rows["late"] = (rows["state"] == "rectified") & (rows["rectified_on"] > rows["deadline"])
     return Ledger(as_of=as_of, start=start, rules=rules, rows=_sorted(rows, frames),
                   has_deadlines=bool(probs["deadline"].notna().any()),
-                  term_order=frames.term_order, registry_order=frames.registry_order)
+                  term_order=frames.term_order, registry_order=frames.registry_order,
+                  returns=return_status(frames, as_of, rules.return_due_days))

@@ -24,7 +24,7 @@ DATE_OF_ROW = {"round_orgs": "start", "workload": "date", "problems": "found", "
 # The clue sheet reaches the statistics only through these columns (counts and categories).
 CLUE_COLUMNS_KEPT = ("group", "org", "found", "cadres", "others", "transferred_to",
                      "disposition", "term", "round", *PROVENANCE)
-_SHEETS = ("terms", "units", "round_info", *ROUND_SHEETS, "plan")
+_SHEETS = ("terms", "units", "round_info", *ROUND_SHEETS, "plan", "progress")
 
 
 def work_keys(std: Standard) -> tuple[str, ...]:
@@ -133,7 +133,7 @@ def _round_types(round_orgs: pd.DataFrame, round_info: pd.DataFrame) -> pd.Serie
 def _summary_columns(sheet_id: str, std: Standard) -> tuple[str, ...] | None:
     """Columns of a round sheet that the whole-round summaries (rounds.py) read; None: all."""
     return {"round_orgs": ("org", "category", "grade"), "workload": work_keys(std),
-            "problems": ("category", "fixed_on_spot", "status", "rectified_on"),
+            "problems": ("problem_id", "category", "fixed_on_spot", "status", "rectified_on"),
             "clues": ("cadres", "others", "transferred_to")}.get(sheet_id)
 
 
@@ -149,6 +149,7 @@ class Frames:
     problems: pd.DataFrame
     clues: pd.DataFrame
     plan: pd.DataFrame  # 巡察计划 (optional sheet of the registry): empty when not filled
+    progress: pd.DataFrame  # the returned 整改进展表 rows (stats/returns.py): empty when none
     std: Standard = field(repr=False)  # the standard the frames follow (labels, enumerations)
 
     @classmethod
