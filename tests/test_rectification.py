@@ -418,3 +418,43 @@ def test_the_zip_holds_the_files_themselves(forms):
     with zipfile.ZipFile(run.archive) as archive:
         data = archive.read("整改进展_西河村_十四届第3轮.xlsx")
     assert openpyxl.load_workbook(io.BytesIO(data))[SHEET.name]["D4"].value == "W3-05"
+
+
+# ------------------------------------------------------------------ the city
+
+
+def test_the_package_carries_the_loop_and_the_roll_up_sums_it(looped, tmp_path, capsys):
+    from pipeline.rollup.reader import read_package
+
+    inputs, _ = looped
+    explained = tmp_path / "inputs"
+    shutil.copytree(inputs, explained)
+    ds = load_dataset(explained, STD)
+    wb.write_workbook(explained / "说明.xlsx", {"核实说明": wb.table("explanations", [
+        {"file": f.file, "sheet": f.sheet, "row": str(f.row), "column": f.column, "code": f.code,
+         "text": "已与该单位核实，情况属实，原因已记录在案"} for f in ds.warnings])})
+    out = tmp_path / "out"
+    assert main(["export", "--month", "2021-01", "--inputs", str(explained), "--outputs", str(out)]) == 0, \
+        capsys.readouterr().out
+    package = read_package(out / "2021年01月" / "上报_青禾县_2021年01月.xlsx", "p.xlsx", STD)
+    # as of 2021-01-31 (test_the_ledger_before_and_after_returns_as_of_two_dates): W3-06 late and without
+    # evidence; the three returns received, nobody owes one
+    assert {k: package.indicators[f"rectification.{k}"] for k in
+            ("rectified_late", "without_evidence", "returns_received", "returns_missing")} == \
+        {"rectified_late": 1, "without_evidence": 1, "returns_received": 3, "returns_missing": 0}
+    # two copies of the county under two names roll up to twice each figure
+    city = tmp_path / "city"
+    for name in ("青禾县", "青山县"):
+        target = city / f"上报_{name}_2021年01月.xlsx"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        book = openpyxl.load_workbook(out / "2021年01月" / "上报_青禾县_2021年01月.xlsx")
+        info = book["上报信息"]
+        next(r for r in info.iter_rows() if r[0].value == "县名")[1].value = name
+        book.save(target)
+    assert main(["rollup", "--month", "2021-01", "--inputs", str(city), "--outputs", str(tmp_path / "c")]) == 0
+    import json
+
+    m = json.loads((tmp_path / "c" / "汇总_2021年01月" / "metrics.json").read_text(encoding="utf-8"))
+    assert {k: m["rectification"][k] for k in ("rectified_late", "without_evidence", "returns_received",
+                                              "returns_missing")} == \
+        {"rectified_late": 2, "without_evidence": 2, "returns_received": 6, "returns_missing": 0}
