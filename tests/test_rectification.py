@@ -458,3 +458,62 @@ def test_the_package_carries_the_loop_and_the_roll_up_sums_it(looped, tmp_path, 
     assert {k: m["rectification"][k] for k in ("rectified_late", "without_evidence", "returns_received",
                                               "returns_missing")} == \
         {"rectified_late": 2, "without_evidence": 2, "returns_received": 6, "returns_missing": 0}
+
+
+# ------------------------------------------------------------------ the workbench
+
+
+def _page(response):
+    import lxml.html
+
+    assert response.status_code == 200, response.text[:500]
+    return lxml.html.fromstring(response.text)
+
+
+def test_the_workbench_lists_who_owes_and_writes_the_forms(tmp_path, monkeypatch):
+    from workbench_kit import client, workspace
+
+    county.write_county(tmp_path / "inputs")
+    ws = workspace(tmp_path / "inputs", tmp_path / "outputs")
+    monkeypatch.setattr(ws, "today", lambda: D(2021, 1, 5))
+    c = client(ws)
+    # 概况: as of 2021-01-05 县供水公司 (W3-04, deadline 2020-10-31) and 西河村 (W3-05, 2020-11-30) owe one
+    owed = [" ".join(li.text_content().split()) for li in _page(c.get("/")).xpath('//*[@id="returns-missing"]/li')]
+    assert owed == ["县供水公司（十四届第3轮，整改时限2020年10月31日）",
+                    "西河村（十四届第3轮，整改时限2020年11月30日）"]
+    # 模板: the organisations with an open problem on that day; the button writes one zip and each file
+    page = _page(c.get("/templates"))
+    # round 2, round 3 (registry order), round 5: 县医保中心 comes before 城关社区 in the registry
+    assert page.xpath('//select[@name="org"]/option/@value') == ["", "西河乡", SUPPLY, XIHE, "县医保中心", "城关社区"]
+    assert page.xpath('//form[@id="forms-form"]//button/text()') == ["生成整改进展表"]
+    response = c.post("/templates/rectification", data={"org": XIHE}, follow_redirects=False)
+    assert response.status_code == 303
+    page = _page(c.get("/templates"))
+    links = page.xpath('//*[@id="forms-files"]//a/text()')
+    assert links == ["整改进展_西河村_十四届第3轮.xlsx", "巡察反馈问题清单_西河村_十四届第3轮.docx"]
+    archive = c.get(page.xpath('//a[@id="forms-zip"]/@href')[0])
+    assert archive.status_code == 200
+    assert sorted(zipfile.ZipFile(io.BytesIO(archive.content)).namelist()) == sorted(links)
+    form = c.get(page.xpath('//*[@id="forms-files"]//a/@href')[0])
+    assert openpyxl.load_workbook(io.BytesIO(form.content))[SHEET.name]["D4"].value == "W3-05"
+    # all of them
+    assert c.post("/templates/rectification", data={"org": ""}, follow_redirects=False).status_code == 303
+    assert len(_page(c.get("/templates")).xpath('//*[@id="forms-files"]//a')) == 2 * 5
+
+
+def test_a_return_uploaded_on_the_workbench_is_read(forms, tmp_path, monkeypatch):
+    from workbench_kit import client, workspace
+
+    root, run = forms
+    inputs = tmp_path / "inputs"
+    shutil.copytree(root / "inputs", inputs)
+    ws = workspace(inputs, tmp_path / "outputs")
+    monkeypatch.setattr(ws, "today", lambda: D(2020, 12, 31))
+    c = client(ws)
+    filled = fill(_form(run, SUPPLY), tmp_path / "交回.xlsx", FILLED["A"])
+    response = c.post("/upload", files={"files": ("供水公司整改进展.xlsx", filled.read_bytes())})
+    assert response.status_code == 200
+    assert "供水公司整改进展.xlsx" in {s.path for s in ws.dataset.sources if s.kind == "rectification"}
+    # 县供水公司 has returned; 西河村 still owes
+    owed = [" ".join(li.text_content().split()) for li in _page(c.get("/")).xpath('//*[@id="returns-missing"]/li')]
+    assert owed == ["西河村（十四届第3轮，整改时限2020年11月30日）"]
