@@ -187,8 +187,9 @@ def main(argv: list[str] | None = None, serve: Callable | None = None) -> int:
     try:
         return _run(argv, serve)
     except KeyboardInterrupt:
-        # Every output is written atomically: the temporary file of an interrupted write is
-        # removed on the way here, and children are interrupted and waited for (engine/runner.py).
+        # Every output is written atomically: the temporary file of an interrupted write and the
+        # staging folder of a period are removed on the way here (output.atomic_path,
+        # output.staged_folder), and children are interrupted and waited for (engine/runner.py).
         _say(INTERRUPTED, sys.stderr)
         return EXIT_INTERRUPTED
 

@@ -1,8 +1,13 @@
-"""Atomic output: every file is written to a temporary name beside it, then renamed.
+"""Atomic output: every file is written to a temporary name beside it, then renamed; a
+folder of outputs (a period's, the roll-up's) is written into a staging folder beside it,
+then moved into place in one step.
 
-A crash or Ctrl+C never leaves a half-written file (the temporary file is removed), and
-every failure of the system while writing (a file locked by Excel or WPS, a full disk,
-a file where a folder should be) is an :class:`OutputError` with a Chinese reason.
+A crash or Ctrl+C never leaves a half-written file (the temporary file is removed), an
+interrupted run leaves the previous complete folder (what a killed run leaves behind is
+removed, or put back, by the next one: :func:`clean_stale`), and every failure of the
+system while writing (a file locked by Excel or WPS, a full disk, a file where a folder
+should be), whichever library meets it, is an :class:`OutputError` with a Chinese reason
+(:func:`write_error`).
 """
 
 from __future__ import annotations
@@ -12,7 +17,11 @@ import errno
 import functools
 import json
 import os
+import re
+import secrets
+import shutil
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -48,33 +57,301 @@ def write_failed(path: Path, exc: OSError, what: str = "文件") -> OutputError:
     return OutputError(f"无法{action}“{path}”：{reason}")
 
 
+def write_error(exc: BaseException, path: Path, what: str = "文件") -> OutputError | None:
+    """The OutputError for ``exc``, raised while writing ``path``, when it is a failure of the
+    system; None for anything else (a bug stays a bug).
+
+    The one place that recognises a write failure whichever library meets it: an OSError
+    itself, or one that another exception carries as its argument, cause or context
+    (xlsxwriter's ``FileCreateError(OSError)`` from ``Workbook.close()``; openpyxl,
+    python-docx, matplotlib and zipfile let the OSError through, or raise while handling it).
+    """
+    if isinstance(exc, OutputError):
+        return exc
+    for current in _chain(exc):
+        if isinstance(current, OSError):
+            return write_failed(path, current, what)
+        carried = next((a for a in getattr(current, "args", ()) if isinstance(a, OSError)), None)
+        if carried is not None:
+            return write_failed(path, carried, what)
+    return None
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    """``exc``, then what it was raised from or while handling, and so on."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
 @contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; on success rename it over ``target``.
 
-    Any OSError (while creating the folder, writing the temporary file or renaming it)
-    becomes an OutputError; on any exception, Ctrl+C included, the temporary file is removed.
+    Any failure to write (while creating the folder, writing the temporary file or renaming it),
+    whichever library meets it, becomes an OutputError (:func:`write_error`); on any exception,
+    Ctrl+C included, the temporary file is removed. Temporary files of writers that are gone
+    (a killed run) are removed first.
     """
     target = Path(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise write_failed(target.parent, exc, "文件夹") from exc
+    _clean_tmp(target.parent)
     tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".~tmp-", suffix=target.suffix, dir=target.parent)
+        # the pid in the name tells the next run whether the writer is still alive (clean_stale)
+        fd, tmp = tempfile.mkstemp(prefix=f"{TMP_PREFIX}{os.getpid()}-", suffix=target.suffix, dir=target.parent)
         os.close(fd)
         tmp = Path(tmp)
         os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs are ordinary files
         yield tmp
         os.replace(tmp, target)
         tmp = None
-    except OSError as exc:
-        raise write_failed(target, exc) from exc
+    except Exception as exc:  # noqa: BLE001 - a write failure becomes OutputError, anything else goes on
+        error = write_error(exc, target)
+        if error is None or error is exc:
+            raise
+        _close_abandoned(exc)
+        raise error from exc
     finally:
         if tmp is not None:
+            _remove_file(tmp)
+
+
+def _close_abandoned(exc: BaseException) -> None:
+    """Close the archives that a writer which failed left open (xlsxwriter, openpyxl and python-docx
+    do not close their ZipFile on an error): else, when they are collected, ZipFile.__del__ tries
+    to write again and prints an "Exception ignored" traceback after our one-line message."""
+    import zipfile
+
+    for current in _chain(exc):
+        tb = current.__traceback__
+        while tb is not None:
+            for value in list(tb.tb_frame.f_locals.values()):
+                try:  # the archive itself, or an attribute of a writer object (python-docx, openpyxl)
+                    found = [value, *getattr(value, "__dict__", {}).values()]
+                except Exception:  # noqa: BLE001 - an object with an odd __dict__: not ours
+                    found = [value]
+                for obj in found:
+                    if isinstance(obj, zipfile.ZipFile) and obj.fp is not None:
+                        with contextlib.suppress(Exception):
+                            obj.close()
+            tb = tb.tb_next
+
+
+# ---------------------------------------------------------------- staged folders
+
+TMP_PREFIX = ".~tmp-"  # + pid + "-" + random: a file being written (atomic_path)
+STAGE_PREFIX = ".~new-"  # + target name + "-" + pid + "-" + token: a folder being written (staged_folder)
+OLD_PREFIX = ".~old-"  # the same for the previous folder while it is replaced
+_STAGED = re.compile(r"^\.~(?P<kind>new|old)-(?P<name>.+)-(?P<pid>\d+)-[0-9a-f]+$")
+_TMP = re.compile(r"^\.~tmp-(?:(?P<pid>\d+)-)?")  # without a pid: written before pids were named
+_ACTIVE: set[str] = set()  # this process's staging folders in use (the workbench runs many in one process)
+_ACTIVE_LOCK = threading.Lock()
+_REPLACE_LOCKED = ("其中的文件可能正在 Excel/WPS 中打开，或该文件夹正在被其他程序使用。"
+                   "请关闭该文件夹中打开的文件（和打开该文件夹的窗口）后重新运行，或用 --outputs 指定其他文件夹。")
+
+
+@contextmanager
+def staged_folder(target: Path) -> Iterator[Path]:
+    """Yield an empty staging folder beside ``target``; on success it becomes ``target`` in one step.
+
+    Write every file of the folder into the staging folder. When the block ends normally the
+    previous ``target`` (if any) is renamed aside, the staging folder renamed to ``target`` and
+    the previous one deleted; when it raises (Ctrl+C and SystemExit included) the staging folder
+    is removed and ``target`` is untouched. An OutputError raised inside names the file's place
+    in ``target``, not in the staging folder. A run killed meanwhile leaves folders that the
+    next run's :func:`clean_stale` (called here first) removes or puts back.
+    """
+    target = Path(target)
+    clean_stale(target.parent)
+    if target.exists() and not target.is_dir():
+        raise write_failed(target, FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST)), "文件夹")
+    stage = target.parent / f"{STAGE_PREFIX}{target.name}-{os.getpid()}-{secrets.token_hex(4)}"
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        stage.mkdir()
+    except OSError as exc:
+        raise write_failed(target, exc, "文件夹") from exc
+    with _ACTIVE_LOCK:
+        _ACTIVE.add(stage.name)
+    try:
+        try:
+            yield stage
+        except OutputError as exc:
+            _retarget(exc, stage, target)
+            raise
+        _swap(stage, target)
+    finally:
+        _remove_tree(stage)  # nothing left to remove after the swap
+        with _ACTIVE_LOCK:
+            _ACTIVE.discard(stage.name)
+
+
+def final_path(path: Path, stage: Path, target: Path) -> Path:
+    """Where ``path``, written inside the staging folder ``stage``, is once it has become ``target``."""
+    path = Path(path)
+    try:
+        return Path(target) / path.relative_to(stage)
+    except ValueError:  # not inside the staging folder
+        return path
+
+
+def clean_stale(parent: Path) -> None:
+    """Tidy ``parent`` after runs that were killed (kill -9, a power cut) while writing into it.
+
+    Removes the staging folders and the temporary files (``.~tmp-*``, in ``parent`` and in its
+    folders) of processes that are no longer alive, and of this process when no longer in use;
+    where a run was killed between its two renames (the previous folder renamed aside, the new
+    one not yet in place) it puts the previous folder back. Best effort: never raises.
+    """
+    parent = Path(parent)
+    try:
+        entries = list(os.scandir(parent))
+    except OSError:
+        return
+    _clean_tmp(parent)
+    previous: dict[str, list[Path]] = {}
+    for entry in entries:
+        match = _STAGED.match(entry.name)
+        if match is None:
+            if entry.is_dir(follow_symlinks=False):
+                _clean_tmp(Path(entry.path))  # e.g. a county package written into a period's folder
+            continue
+        if not _abandoned(entry.name, int(match["pid"])):
+            continue
+        if match["kind"] == "old":
+            previous.setdefault(match["name"], []).append(Path(entry.path))
+        else:
+            _remove_tree(Path(entry.path))
+    for name, olds in previous.items():
+        target = parent / name
+        olds.sort(key=_mtime)
+        if not os.path.lexists(target):
             with contextlib.suppress(OSError):
-                os.unlink(tmp)
+                os.rename(olds.pop(), target)
+        for old in olds:
+            _remove_tree(old)
+
+
+def _swap(stage: Path, target: Path) -> None:
+    """Put ``stage`` in the place of ``target`` (two renames), then delete the previous ``target``."""
+    if not os.path.lexists(target):
+        try:
+            os.rename(stage, target)
+        except OSError as exc:
+            raise _replace_failed(target, exc) from exc
+        return
+    old = target.parent / f"{OLD_PREFIX}{target.name}-{os.getpid()}-{secrets.token_hex(4)}"
+    with _ACTIVE_LOCK:
+        _ACTIVE.add(old.name)  # not "abandoned" for another thread's clean_stale meanwhile
+    try:
+        try:
+            os.rename(target, old)
+        except OSError as exc:
+            raise _replace_failed(target, exc) from exc
+        try:
+            os.rename(stage, target)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                os.rename(old, target)
+            raise _replace_failed(target, exc) from exc
+        _remove_tree(old)  # what a failure leaves (a file still open on Windows), the next clean_stale removes
+    finally:
+        with _ACTIVE_LOCK:
+            _ACTIVE.discard(old.name)
+
+
+def _replace_failed(target: Path, exc: OSError) -> OutputError:
+    """The OutputError for a folder that could not be renamed (Windows: a file in it is open)."""
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EBUSY):
+        return OutputError(f"无法更新文件夹“{target}”：{_REPLACE_LOCKED}")
+    return write_failed(target, exc, "文件夹")
+
+
+def _retarget(exc: OutputError, stage: Path, target: Path) -> None:
+    """Name ``target`` instead of the staging folder in the message of ``exc`` (in place)."""
+    exc.message = exc.message.replace(str(stage), str(target))
+    exc.args = (exc.message, *exc.args[1:])
+
+
+def _abandoned(name: str, pid: int) -> bool:
+    """True for a staging folder or temporary file no one writes any more."""
+    if pid == os.getpid():
+        with _ACTIVE_LOCK:
+            return name not in _ACTIVE
+    return not _alive(pid)
+
+
+def _alive(pid: int) -> bool:
+    """True while process ``pid`` exists (a zombie counts: its parent has not collected it yet)."""
+    if pid <= 0:
+        return False
+    if os.name == "nt":  # os.kill(pid, 0) would terminate the process on Windows
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return False
+        code = ctypes.c_ulong()
+        ok = kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+        kernel32.CloseHandle(handle)
+        return bool(ok) and code.value == 259  # STILL_ACTIVE
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # EPERM: it exists, as another user's
+        return True
+    return True
+
+
+def _clean_tmp(folder: Path) -> None:
+    """Remove the temporary files in ``folder`` of writers that are gone (see ``clean_stale``)."""
+    try:
+        names = [e.name for e in os.scandir(folder) if e.name.startswith(TMP_PREFIX)]
+    except OSError:
+        return
+    for name in names:
+        match = _TMP.match(name)
+        pid = match["pid"] if match else None
+        if pid is None or (int(pid) != os.getpid() and not _alive(int(pid))):
+            _remove_file(Path(folder) / name)
+
+
+def _remove_file(path: Path) -> None:
+    """Delete ``path`` if possible (on Windows a file still open cannot be: collect it, try again)."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        return
+    except OSError:
+        import gc
+
+        gc.collect()  # e.g. a ZipFile of xlsxwriter left open by the failure
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+
+
+def _remove_tree(path: Path) -> None:
+    """Delete the folder ``path`` and everything in it, as far as possible; never raises."""
+    if os.path.islink(path):
+        _remove_file(path)
+    elif os.path.lexists(path):
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def write_bytes(target: Path, data: bytes) -> Path:

@@ -70,7 +70,7 @@ def test_ctrl_c_while_writing_exit_130_and_no_temporary_file(valid_inputs, tmp_p
     seen = []
 
     def interrupted(*args):
-        seen.extend(p.name for p in (out / "2020年度").glob(".~tmp-*"))  # the workbook's temporary file
+        seen.extend(p.name for p in out.glob(".~new-2020年度-*/.~tmp-*"))  # the workbook's, in the staging folder
         raise KeyboardInterrupt
 
     monkeypatch.setattr(rw, "_write_table", interrupted)
@@ -80,8 +80,8 @@ def test_ctrl_c_while_writing_exit_130_and_no_temporary_file(valid_inputs, tmp_p
     err = capsys.readouterr().err
     assert err == INTERRUPTED + "\n"
     assert parallel or len(seen) == 1  # (a child's list is its own)
-    assert not list(out.rglob(".~tmp-*"))
-    assert not (out / "2020年度" / "巡察工作统计_2020年度.xlsx").exists()
+    assert not list(out.rglob(".~*"))  # neither temporary files nor the staging folder
+    assert not (out / "2020年度").exists()
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process is POSIX")
@@ -100,7 +100,8 @@ def test_sigint_to_a_real_annual_run(tmp_path):
     lines += rest.decode("utf-8").splitlines(keepends=True)
     assert proc.returncode == EXIT_INTERRUPTED, "".join(lines)
     assert [line for line in lines if not line.startswith("[timing]")] == [INTERRUPTED + "\n"]
-    assert not list(out.rglob(".~tmp-*"))
+    assert not list(out.rglob(".~*"))  # neither temporary files nor the staging folder
+    assert not (out / "2020年度").exists()
 
 
 def _slow_write(target: Path) -> None:

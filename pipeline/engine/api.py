@@ -45,7 +45,9 @@ from ..output import (
     RECTIFICATION_FOLDER,
     RECTIFICATION_ZIP_NAME,
     crash_log_name,
+    final_path,
     rollup_folder,
+    staged_folder,
     write_bytes,
 )
 from ..periods import Period
@@ -151,22 +153,32 @@ def statistics(period: Period, ds: Dataset, std: Standard, outputs: Path, *, not
         raise InputErrors(INPUT_ERRORS)
     if ds.errors:
         ds = drop_invalid(ds, std)
-    out_dir = outputs / period.folder
+    target = outputs / period.folder
     parallel = len(ds.sources) >= runner.PARALLEL_RENDER_FILES
-    check_job = Background(_write_check_report, ds, std, out_dir / CHECK_REPORT_NAME, parallel=parallel)
-    with waiting(check_job), stage("build_report"):
-        report = _build_report(ds, std, period)
-    if charts is not None and charts.proc is not None:  # a small run: the chart data is sent pickled
-        charts.submit(charts_in_two, chart_data(report), out_dir / CHARTS_FOLDER)
-    with stage("write_check_report (waited for)"):
-        report_path = check_job.result()
-    tell(notify, summary_lines(ds, report_path))
-    if ds.excluded:
-        notify(f"注意：以下 {len(ds.excluded)} 份工作簿有错误，未计入统计：")
-        tell(notify, [f"  {name}" for name in ds.excluded])
-    written = _render(report, out_dir, notify, parallel, charts)
-    notify(f"{period.label}统计完成，共写出 {len(written)} 个文件，位于：{out_dir}")
-    return PeriodRun(report, out_dir, report_path, written, ds)
+    # All or nothing (spec engine.md §6): every file is written into a staging folder beside
+    # the target, which replaces the previous result in one step once all are written.
+    with staged_folder(target) as out_dir:
+        check_job = Background(_write_check_report, ds, std, out_dir / CHECK_REPORT_NAME, parallel=parallel)
+        with waiting(check_job), stage("build_report"):
+            report = _build_report(ds, std, period)
+        drawing = ()
+        if charts is not None and charts.proc is not None:  # a small run: the chart data is sent pickled
+            charts.submit(charts_in_two, chart_data(report), out_dir / CHARTS_FOLDER)
+            drawing = (charts,)  # waited for on a failure, before the staging folder is removed
+        with waiting(*drawing):
+            with stage("write_check_report (waited for)"):
+                report_path = final_path(check_job.result(), out_dir, target)
+            tell(notify, summary_lines(ds, report_path))
+            if ds.excluded:
+                notify(f"注意：以下 {len(ds.excluded)} 份工作簿有错误，未计入统计：")
+                tell(notify, [f"  {name}" for name in ds.excluded])
+            written, markers = _render(report, out_dir, parallel, charts)
+    # The files are in place only now, once the staging folder has replaced the target.
+    written = [final_path(path, out_dir, target) for path in written]
+    if markers:
+        notify(f"文稿中有 {markers} 处【待补充】标记，需人工补充。")
+    notify(f"{period.label}统计完成，共写出 {len(written)} 个文件，位于：{target}")
+    return PeriodRun(report, target, report_path, written, ds)
 
 
 def _build_report(ds: Dataset, std: Standard, period: Period, today: dt.date | None = None) -> Report:
@@ -179,11 +191,12 @@ def _build_report(ds: Dataset, std: Standard, period: Period, today: dt.date | N
         return build_report(ds, std, period, today, frames=frames, round_summaries=summaries.result)
 
 
-def _render(report: Report, out_dir: Path, notify: Notify, parallel: bool,
-            charts: runner.Prepared | None = None) -> list[Path]:
+def _render(report: Report, out_dir: Path, parallel: bool,
+            charts: runner.Prepared | None = None) -> tuple[list[Path], int]:
     """Write every output. With many workbooks (``parallel``) the leadership workbook, its
     companion and the charts are written by children while this process writes the metrics
-    and the documents. ``charts``: a prepared child already drawing the charts (small runs)."""
+    and the documents. ``charts``: a prepared child already drawing the charts (small runs).
+    Returns the paths written and the number of 【待补充】 markers in the drafts."""
     if charts is None or charts.proc is None:
         charts = Background(write_charts, chart_data(report), out_dir / CHARTS_FOLDER, parallel=parallel)
     with waiting(charts), stage("plan_workbooks"):
@@ -197,9 +210,7 @@ def _render(report: Report, out_dir: Path, notify: Notify, parallel: bool,
             docs, markers = write_documents(report, out_dir)
     with stage("write_workbook, companion, charts (waited for)"):
         written = [path for paths in collect(jobs) for path in paths] + written + docs
-    if markers:
-        notify(f"文稿中有 {markers} 处【待补充】标记，需人工补充。")
-    return written
+    return written, markers
 
 
 # ---------------------------------------------------------------- the county's package
@@ -290,8 +301,10 @@ def run_rollup(period: Period, inputs: Path, outputs: Path, std: Standard, *, no
         report = write_check_report(ds, std, outputs)
         tell(notify, lines(ds, report))
         return RollupRun(city, ds, None, None, [report])
-    out_dir, rollup, written = write_rollup(city, std, period, outputs, today or dt.date.today())
-    written.append(_write_check_report(ds, std, out_dir / CHECK_REPORT_NAME))
+    def check_report(folder: Path) -> Path:  # written into the roll-up's folder with the rest
+        return _write_check_report(ds, std, folder / CHECK_REPORT_NAME)
+
+    out_dir, rollup, written = write_rollup(city, std, period, outputs, today or dt.date.today(), also=check_report)
     tell(notify, lines(ds, written[-1]))
     if rollup.missing_counties:
         notify(f"注意：县区名单中有 {len(rollup.missing_counties)} 个县区未上报：" + "、".join(rollup.missing_counties))
@@ -326,6 +339,7 @@ def rectification_forms(inputs: Path, outputs: Path, std: Standard, *, term: str
     """Read and check ``inputs``, then write into ``outputs/整改进展表/`` the 整改进展表 and the
     巡察反馈问题清单 of every organisation and round with a problem not yet 已整改 today (by the
     latest word), narrowed to ``term``, ``rnd``, ``org`` when given (spec rectification.md §1).
+    The folder is replaced as a whole: it holds this run's files (and their zip) only.
 
     With errors only the check report is written and InputErrors raised; an ``org`` with no
     problem at all is a UsageError."""
@@ -344,9 +358,12 @@ def rectification_forms(inputs: Path, outputs: Path, std: Standard, *, term: str
         notify(f"截至{today.isoformat()}，没有需要填报{std.workbook('rectification').name}的单位"
                "（所选单位、轮次的问题均已整改）。")
         return FormsRun([], folder, [], None)
-    written = write_forms(forms, std, folder, info_item(ds, INFO_COUNTY, std.default_county),
-                          info_item(ds, INFO_COMPILER, ""), today)
-    archive = write_bytes(folder / RECTIFICATION_ZIP_NAME, _zipped(written))
+    with staged_folder(folder) as stage:  # all or nothing; the folder holds this run's files only
+        staged = write_forms(forms, std, stage, info_item(ds, INFO_COUNTY, std.default_county),
+                             info_item(ds, INFO_COMPILER, ""), today)
+        staged.append(write_bytes(stage / RECTIFICATION_ZIP_NAME, _zipped(staged)))
+    written = [final_path(p, stage, folder) for p in staged]
+    archive = written.pop()
     notify(f"已为 {len(forms)} 个单位（按轮次）生成{std.workbook('rectification').name}和问题清单，"
            f"共 {len(written)} 个文件，位于：{folder}")
     notify(f"全部文件另打包为：{archive}")

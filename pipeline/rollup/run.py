@@ -9,11 +9,12 @@ without errors: the city workbook and metrics.json (the CLI adds the check repor
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import InputErrors
 from ..model import Dataset, SourceFile
-from ..output import rollup_folder
+from ..output import final_path, rollup_folder, staged_folder
 from ..periods import Period
 from ..standard import Standard
 from .checks import check_city
@@ -44,11 +45,16 @@ def check_rollup(inputs: Path, std: Standard, period: Period, exclude: tuple[Pat
     return city, as_dataset(city, check_city(city, period, std))
 
 
-def write_rollup(city: CityInputs, std: Standard, period: Period, outputs: Path,
-                 today: dt.date) -> tuple[Path, Rollup, list[Path]]:
-    """Sum the checked packages and write the city workbook and metrics.json into
-    outputs/汇总_<期间>/; return (that folder, the figures, [workbook, metrics.json])."""
+def write_rollup(city: CityInputs, std: Standard, period: Period, outputs: Path, today: dt.date,
+                 also: Callable[[Path], Path] | None = None) -> tuple[Path, Rollup, list[Path]]:
+    """Sum the checked packages and write the city workbook and metrics.json (and the file that
+    ``also(folder)`` writes into the folder: the CLI's check report) into outputs/汇总_<期间>/,
+    all or nothing (``output.staged_folder``); return (that folder, the figures, the paths written)."""
     roster = city.roster
     rollup = build_rollup(city.packages, std, period, today, None if roster is None else [c for c, _, _ in roster])
-    out_dir = Path(outputs) / rollup_folder(period.label)
-    return out_dir, rollup, [write_rollup_workbook(rollup, std, out_dir), write_rollup_metrics(rollup, out_dir)]
+    target = Path(outputs) / rollup_folder(period.label)
+    with staged_folder(target) as out_dir:
+        written = [write_rollup_workbook(rollup, std, out_dir), write_rollup_metrics(rollup, out_dir)]
+        if also is not None:
+            written.append(also(out_dir))
+    return target, rollup, [final_path(path, out_dir, target) for path in written]
