@@ -144,8 +144,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="工作台使用的端口号（1024—65535），默认自动选一个空闲端口")
     p.add_argument("--no-browser", action="store_true", help="只显示网址，不自动打开浏览器")
     p.add_argument("--make-shortcut", action="store_true",
-                   help="在桌面生成启动工作台的快捷方式（Windows 为 .bat 文件，Linux 为 .desktop 文件），"
-                        "使用本次指定的输入、输出文件夹，然后退出")
+                   help="在桌面生成启动工作台的快捷方式（Windows 为 .bat 文件，Linux 为 .desktop 文件，"
+                        "并加入应用程序菜单），使用本次指定的输入、输出文件夹，然后退出")
     return parser
 
 

@@ -104,18 +104,30 @@ def test_a_given_port_and_a_port_in_use(tmp_path, capsys):
 
 # ------------------------------------------------------------------ the launcher
 
-def test_make_shortcut_writes_a_valid_desktop_file(tmp_path, monkeypatch, capsys):
+@pytest.fixture
+def home(tmp_path, monkeypatch) -> Path:
+    """A fresh HOME without XDG settings from the environment running the tests."""
     home = tmp_path / "home"
-    (home / "Desktop").mkdir(parents=True)
+    home.mkdir()
     monkeypatch.setenv("HOME", str(home))
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_DESKTOP_DIR"):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
+    return home
+
+
+def test_make_shortcut_writes_a_valid_desktop_file_and_menu_entry(tmp_path, home, capsys):
+    (home / "Desktop").mkdir()
     inputs = tmp_path / "数据 $HOME \"引号\" 100%"  # every character the Exec key must escape
     code = main(["serve", "--make-shortcut", "--inputs", str(inputs), "--outputs", "结果"])
     out = capsys.readouterr().out
     path = home / "Desktop" / "巡察统计工作台.desktop"
-    assert code == 0 and f"已生成工作台快捷方式：{path}" in out
+    menu = home / ".local" / "share" / "applications" / "xuncha-workbench.desktop"
+    assert code == 0 and f"已生成工作台快捷方式：{path}\n" in out and f"已加入应用程序菜单：{menu}\n" in out
+    assert menu.read_text(encoding="utf-8") == path.read_text(encoding="utf-8")
     text = path.read_text(encoding="utf-8")
     assert "Name=巡察统计工作台\n" in text and "Terminal=true\n" in text and path.stat().st_mode & 0o111
+    assert f"Path={tmp_path}\n" in text
     exec_line = next(line for line in text.splitlines() if line.startswith("Exec="))
     assert _desktop_args(exec_line.removeprefix("Exec=")) == [
         sys.executable, "-m", "pipeline.launch", "serve", "--inputs", str(inputs.resolve()),
@@ -123,8 +135,54 @@ def test_make_shortcut_writes_a_valid_desktop_file(tmp_path, monkeypatch, capsys
     validator = shutil.which("desktop-file-validate")
     if validator is None:
         pytest.skip("desktop-file-validate is not installed (Debian: desktop-file-utils)")
-    proc = subprocess.run([validator, str(path)], capture_output=True, text=True)
-    assert proc.returncode == 0 and not proc.stdout.strip(), proc.stdout + proc.stderr
+    for launcher in (path, menu):
+        proc = subprocess.run([validator, str(launcher)], capture_output=True, text=True)
+        assert proc.returncode == 0 and not proc.stdout.strip(), proc.stdout + proc.stderr
+
+
+@pytest.fixture(params=["xdg-user-dir", "user-dirs.dirs read here"])
+def xdg(request, monkeypatch):
+    """Both ways of reading the XDG desktop folder: the xdg-user-dir tool, or (without it) the file itself."""
+    if request.param == "xdg-user-dir":
+        if shutil.which("xdg-user-dir") is None:
+            pytest.skip("xdg-user-dir is not installed (Debian: xdg-user-dirs)")
+    else:
+        real_which = shutil.which
+        monkeypatch.setattr(srv.shutil, "which", lambda name, *a, **k: None if name == "xdg-user-dir"
+                            else real_which(name, *a, **k))
+    return request.param
+
+
+@pytest.mark.parametrize(("configured", "existing", "expected"), [
+    ('"$HOME/桌面"', [], "桌面"),                 # UOS / Kylin in Chinese: the named folder, created
+    ('"$HOME/Schreibtisch"', ["Desktop"], "Schreibtisch"),  # the named one wins over an existing ~/Desktop
+    (None, ["桌面"], "桌面"),                      # nothing configured: an existing ~/桌面
+    (None, ["Desktop"], "Desktop"),
+    (None, [], "Desktop"),                         # no desktop at all: ~/Desktop is created
+    ('"$HOME/"', [], "Desktop"),                   # desktop set to $HOME means none
+])
+def test_shortcut_goes_to_the_desktop_folder(tmp_path, home, xdg, configured, existing, expected):
+    if configured is not None:
+        (home / ".config").mkdir()
+        (home / ".config" / "user-dirs.dirs").write_text(f"XDG_DESKTOP_DIR={configured}\n", encoding="utf-8")
+    for name in existing:
+        (home / name).mkdir()
+    assert srv.shortcut_folder() == home / expected
+    path = srv.make_shortcut(tmp_path / "in", tmp_path / "out")
+    assert path == home / expected / "巡察统计工作台.desktop" and path.is_file()
+    assert not list(tmp_path.glob("*.desktop"))  # never in the current folder
+
+
+def test_windows_desktop_without_the_shell_api_is_the_profile_desktop(tmp_path, monkeypatch):
+    monkeypatch.setenv("USERPROFILE", str(tmp_path / "张三"))
+    assert srv._windows_desktop() == tmp_path / "张三" / "Desktop"  # on Windows: SHGetKnownFolderPath's answer
+
+
+def test_menu_entry_follows_xdg_data_home(tmp_path, home, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "数据 目录"))
+    path = srv.make_menu_entry(tmp_path / "in", tmp_path / "out")
+    assert path == tmp_path / "数据 目录" / "applications" / "xuncha-workbench.desktop"
+    assert "Name=巡察统计工作台\n" in path.read_text(encoding="utf-8")
 
 
 def _desktop_args(value: str) -> list[str]:

@@ -13,8 +13,10 @@ import locale
 import logging
 import os
 import re
+import shutil
 import signal
 import socket
+import subprocess
 import sys
 import threading
 import webbrowser
@@ -32,6 +34,7 @@ from .runs import Workspace
 HOST = "127.0.0.1"  # never another address: the workbench is for this computer only
 STARTED = "工作台已启动：{url}"
 STOPPED = "工作台已关闭。"
+MENU_ENTRY_FILE = "xuncha-workbench.desktop"  # the menu entry's desktop-file id
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)  # Ctrl+C; the system asking the program to end
 
 
@@ -73,6 +76,9 @@ def serve_command(args, say: Callable[[str], None]) -> int:
     if args.make_shortcut:
         path = make_shortcut(Path(args.inputs), Path(args.outputs))
         say(f"已生成工作台快捷方式：{path}")
+        menu = make_menu_entry(Path(args.inputs), Path(args.outputs))
+        if menu is not None:
+            say(f"已加入应用程序菜单：{menu}")
         say("双击它即可启动工作台（浏览器会自动打开）。")
         return EXIT_OK
     return serve(Path(args.inputs), Path(args.outputs), engine.standard(args.schemas), say, port=args.port,
@@ -124,12 +130,73 @@ def _open_browser(url: str) -> None:
 # ------------------------------------------------------------------ the launcher
 
 def shortcut_folder() -> Path:
-    """Where the launcher goes: the desktop when there is one, else the current folder."""
-    home = Path.home()
+    """Where the launcher goes: this user's desktop folder, created if absent (never the current folder)."""
+    folder = _windows_desktop() if os.name == "nt" else linux_desktop(Path.home())
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def linux_desktop(home: Path) -> Path:
+    """The desktop folder: the one ``xdg-user-dir DESKTOP`` names (UOS, Kylin), else ~/Desktop or ~/桌面.
+
+    xdg-user-dir answers ``~/Desktop`` also when nothing is configured, so that answer loses to an
+    existing ``~/桌面`` when ``~/Desktop`` is absent. The folder is created when it does not exist.
+    """
+    named = _xdg_desktop(home)
+    if named is not None and named not in (home, home / "Desktop"):  # $HOME itself would mean "no desktop"
+        return named
     for name in ("Desktop", "桌面"):
         if (home / name).is_dir():
             return home / name
-    return Path.cwd()
+    return home / "Desktop"
+
+
+def _xdg_desktop(home: Path) -> Path | None:
+    """The desktop folder of the XDG user directories: xdg-user-dir's answer, or user-dirs.dirs read here."""
+    tool = shutil.which("xdg-user-dir")
+    if tool:
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            proc = subprocess.run([tool, "DESKTOP"], capture_output=True, timeout=10,
+                                  env={**os.environ, "HOME": str(home)})
+            answer = os.fsdecode(proc.stdout).strip()
+            if proc.returncode == 0 and answer:
+                return Path(answer)
+    value = os.environ.get("XDG_DESKTOP_DIR")
+    config = Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config") / "user-dirs.dirs"
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        for line in config.read_text(encoding="utf-8").splitlines():
+            match = re.fullmatch(r'\s*XDG_DESKTOP_DIR\s*=\s*"([^"]*)"\s*', line)
+            if match:
+                value = match.group(1)
+    if not value:
+        return home / "Desktop"  # the default of xdg-user-dir
+    return Path(value.replace("$HOME", str(home), 1)) if value.startswith("$HOME") else Path(value)
+
+
+def _windows_desktop() -> Path:
+    """The Windows desktop as Explorer shows it (it may be moved, e.g. into OneDrive), else %USERPROFILE%\\Desktop."""
+    with contextlib.suppress(Exception):  # ctypes or the shell API unavailable: the usual place
+        import ctypes
+        from ctypes import wintypes
+
+        class GUID(ctypes.Structure):
+            _fields_ = [("d1", wintypes.DWORD), ("d2", wintypes.WORD), ("d3", wintypes.WORD),
+                        ("d4", ctypes.c_ubyte * 8)]
+
+        # FOLDERID_Desktop {B4BFCC3A-DB2C-424C-B029-7FE99A87C641}
+        fid = GUID(0xB4BFCC3A, 0xDB2C, 0x424C, (ctypes.c_ubyte * 8)(0xB0, 0x29, 0x7F, 0xE9, 0x9A, 0x87, 0xC6, 0x41))
+        buffer = ctypes.c_wchar_p()
+        if ctypes.windll.shell32.SHGetKnownFolderPath(ctypes.byref(fid), 0, None, ctypes.byref(buffer)) == 0:
+            try:
+                return Path(buffer.value)
+            finally:
+                ctypes.windll.ole32.CoTaskMemFree(buffer)
+    return Path(os.environ.get("USERPROFILE") or Path.home()) / "Desktop"
+
+
+def menu_folder() -> Path:
+    """Where a Linux menu entry goes: $XDG_DATA_HOME/applications (default ~/.local/share/applications)."""
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "applications"
 
 
 def launch_command(inputs: Path, outputs: Path) -> list[str]:
@@ -186,7 +253,7 @@ def make_shortcut(inputs: Path, outputs: Path, folder: Path | None = None, windo
     if windows:
         text = batch_file(command, workdir)
         # cmd.exe reads .bat files in the console's code page (GBK on Chinese Windows)
-        encoding = locale.getpreferredencoding(False) if os.name == "nt" else "gbk"
+        encoding = _console_encoding() if os.name == "nt" else "gbk"
         try:
             data = text.encode(encoding)
         except UnicodeEncodeError:
@@ -195,3 +262,25 @@ def make_shortcut(inputs: Path, outputs: Path, folder: Path | None = None, windo
     path = write_bytes(folder / f"{SHORTCUT_NAME}.desktop", desktop_entry(command, workdir).encode("utf-8"))
     path.chmod(0o755)  # desktops start only executable (trusted) launchers
     return path
+
+
+def _console_encoding() -> str:
+    """The code page cmd.exe reads a .bat file in: the OEM code page, whatever Python's UTF-8 mode says."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        return f"cp{ctypes.windll.kernel32.GetOEMCP()}"
+    return locale.getencoding()
+
+
+def make_menu_entry(inputs: Path, outputs: Path, folder: Path | None = None) -> Path | None:
+    """On Linux, the same launcher as an application-menu entry (``folder``: default menu_folder()).
+
+    Its file name is an ASCII desktop-file id; menus show its Name. None on Windows.
+    """
+    if os.name == "nt":
+        return None
+    folder = Path(folder) if folder is not None else menu_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    text = desktop_entry(launch_command(inputs, outputs), Path.cwd().resolve())
+    return write_bytes(folder / MENU_ENTRY_FILE, text.encode("utf-8"))
