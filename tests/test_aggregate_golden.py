@@ -340,7 +340,7 @@ def test_report_header_fields(year):
     assert (year.county, year.compiler, year.term) == ("青禾县", "中共青禾县委巡察工作领导小组办公室",
                                                        "十四届")
     assert year.compiled_on == TODAY
-    assert year.metrics["schema_version"] == 2
+    assert year.metrics["schema_version"] == 3
     assert len(year.metrics["sources"]) == 8  # registry + 7 round workbooks
 
 

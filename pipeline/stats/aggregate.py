@@ -31,7 +31,10 @@ from .plan import PlanStatus, compute_plan, planned_orgs_metrics, silent_groups,
 from .rounds import RoundSummary, summaries_from_frames
 from .selection import Frames
 
-SCHEMA_VERSION = 2  # 2: office-loop.md §4 (checks, submissions, planned_orgs, projection, silent_groups, rectification)
+# 2: office-loop.md §4 (checks, submissions, planned_orgs, projection, silent_groups, rectification);
+# 3: rectification.md §3 (rectification: rectified_late, without_evidence, returns_received, returns_missing,
+#    returns_missing_list; statuses are the latest word of the organisations' returns)
+SCHEMA_VERSION = 3
 
 
 @dataclass
