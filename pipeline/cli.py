@@ -17,7 +17,14 @@ from pathlib import Path
 
 from . import __version__
 from .errors import EXIT_INPUT_ERRORS, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, InputErrors, XunchaError
-from .output import CHECK_REPORT_NAME, SCHEMA_FOLDER, TEMPLATES_FOLDER, package_name, rollup_folder
+from .output import (
+    CHECK_REPORT_NAME,
+    RECTIFICATION_FOLDER,
+    SCHEMA_FOLDER,
+    TEMPLATES_FOLDER,
+    package_name,
+    rollup_folder,
+)
 
 PROG = "xuncha"
 INTERRUPTED = "已中断：用户按了 Ctrl+C，未写完的文件已删除。"
@@ -150,6 +157,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--outputs", type=Path, default=Path("outputs"), metavar="文件夹",
                    help="汇总结果和校验报告的输出文件夹，默认 outputs/")
 
+    form = RECTIFICATION_FOLDER  # the folder is named after the form it holds (整改进展表)
+    p = sub.add_parser("rectification-forms", help=f"生成{form}和巡察反馈问题清单，发给各被巡察党组织",
+                       description=f"为每个还有未整改问题的被巡察党组织（按轮次）生成一份{form}（问题已预先填好，"
+                                   "由该单位填写整改措施、整改状态、完成日期和佐证材料后交回）和一份巡察反馈问题清单"
+                                   f"（Word，公文格式），输出到 outputs/{RECTIFICATION_FOLDER}/，"
+                                   "另打包为一个 zip 文件。"
+                                   f"交回的{form}放入输入文件夹，统计时整改台账以最新一次填报为准。",
+                       epilog="示例：python run.py rectification-forms --org 县住房和城乡建设管理局")
+    p.add_argument("--term", default=None, metavar="届次名", help="只生成该届次的，如 十四届；默认全部")
+    p.add_argument("--round", type=_round, default=None, metavar="第几轮",
+                   help="只生成该轮次的，填整数，如 6；默认全部")
+    p.add_argument("--org", default=None, metavar="单位全称",
+                   help="只生成该被巡察党组织的（填巡察对象名册中的单位全称）；默认全部还有未整改问题的单位")
+    _common(p)
+
     p = sub.add_parser("serve", help="启动工作台：在浏览器中上传、校验、统计、下载（不用敲命令）",
                        description="在本机启动工作台网页（只有本机能访问），用鼠标完成上传、校验、统计和下载。"
                                    "启动后显示网址并自动打开浏览器；关闭工作台请在本窗口按 Ctrl+C。",
@@ -170,6 +192,13 @@ def _period_option(p, *, required: bool = False, package: bool = False) -> None:
     p.add_argument("--period", required=required, metavar="期间",
                    help=(f"上报或汇总的期间：{forms}（季度、半年、自定义期间的上报包期间类型为季度、半年、自定义）"
                          if package else f"统计期间：{forms}，或届次如 十四届"))
+
+
+def _round(text: str) -> int:
+    """A round number for --round (argparse turns the ValueError into a Chinese usage error)."""
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"轮次“{text}”不对，应为大于等于 1 的整数，如 6")
+    return int(text)
 
 
 def _port(text: str) -> int:
@@ -338,6 +367,14 @@ def _rollup(args, engine) -> int:
     return EXIT_OK
 
 
+def _rectification_forms(args, engine) -> int:
+    """The forms for the inspected organisations (spec rectification.md §1)."""
+    engine.rectification_forms(args.inputs, args.outputs, engine.standard(args.schemas), term=args.term,
+                               rnd=args.round, org=args.org.strip() if args.org else None, notify=_say)
+    return EXIT_OK
+
+
 COMMANDS = {"template": _template, "sample": _sample, "schema": _schema, "validate": _validate, "annual": _period,
-            "monthly": _period, "report": _report, "export": _export, "rollup": _rollup}
+            "monthly": _period, "report": _report, "export": _export, "rollup": _rollup,
+            "rectification-forms": _rectification_forms}
 

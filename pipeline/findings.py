@@ -288,6 +288,53 @@ _ENTRIES += (
           "{column}“{value}”已填写{end_header}（{end}），但本工作簿“{sheet_name}”表中没有该组发现的任何问题。"
           "请核对是否漏填；确实未发现问题的，请填写核实说明。",
           "a group with 结束日期 filled and no 发现问题 row in its workbook (on its 轮次信息 row, column 巡察组)"),
+    # --- rectification returns (check/returns, spec rectification.md §2)
+    Entry("rectification-unknown-problem", ERROR, {
+        "missing": "{term}第 {round} 轮没有{org}编号为“{value}”的问题。{hint}"
+                   "本表的届次、轮次、被巡察党组织、问题编号由巡察办预先填好，请勿改动；请核对后改回，"
+                   "或向巡察办重新索取本表。",
+        "other-org": "{term}第 {round} 轮编号为“{value}”的问题是{owner}的，不是{org}的。"
+                     "请核对被巡察党组织和问题编号是否被改动，或向巡察办重新索取本表。",
+    }, "a returned progress row (sheet 整改进展) whose 届次/轮次/问题编号 is no problem of any round workbook (variant "
+       "missing), or a problem of another organisation (other-org); on 问题编号"),
+    Entry("rectification-date-invalid", ERROR, {
+        "blank": "没有填写“{column}”。填写了整改情况的行都要写明填报日期，如 2020-11-02。",
+        "date-invalid": "“{value}”不是有效的日期。请填写日期，如 2020-11-02、2020/11/2 或 2020年11月2日。",
+        "date-out-of-range": "日期“{value}”超出合理范围（1950 年至 2099 年），请检查是否填错。",
+        "before-found": "“{column}”（{value}）早于该问题的发现日期（{found}）。请检查是否填错。",
+        "after-filed": "“{column}”（{value}）晚于本行的“{filed_header}”（{filed}），尚未到来的日期不能算已完成整改。"
+                       "请改正{column}或{filed_header}。",
+    }, "a returned row: 填报日期 blank (variant blank), a date that cannot be read (variants date-invalid, "
+       "date-out-of-range, named by the standard's invalid_code), 整改完成日期 before the problem's "
+       "发现日期 (before-found) or after the row's 填报日期 (after-filed)"),
+    Entry("rectification-rectified-without-date", ERROR,
+          "{status}为“{rectified}”，但没有填写“{column}”。请补填{column}，或改正{status}。",
+          "a returned row 已整改 without 整改完成日期"),
+    Entry("rectification-duplicate", ERROR,
+          "{term}第 {round} 轮问题“{value}”另有一行填报日期相同（{filed}）的整改进展：见 {others}。"
+          "同一天的两次填报无法判断以哪一次为准，请删除重复的一行（或一份），或改正其填报日期。",
+          "the same problem in two returned rows with the same 填报日期 (on each, naming the others); "
+          "with different dates the later one is the latest word"),
+    Entry("rectified-without-evidence", WARNING,
+          "{status}为“{rectified}”，但没有填写“{column}”。没有佐证材料的整改可能只是“报告整改”："
+          "请补填佐证材料并报送；确有原因的，请填写核实说明。",
+          "a returned row 已整改 with 佐证材料 blank (on 佐证材料)"),
+    Entry("rectified-without-measures", WARNING,
+          "{status}为“{status_value}”，但没有填写“{column}”。请写明已采取的整改措施；确有原因的，请填写核实说明。",
+          "a returned row 整改中 or 已整改 with 整改措施 blank (on 整改措施)"),
+    Entry("rectified-after-deadline", WARNING,
+          "“{column}”（{value}）晚于该问题的整改时限（{deadline}），属逾期完成整改。请核对日期；"
+          "确属逾期完成的，请填写核实说明（写明逾期原因）。",
+          "a returned row whose 整改完成日期 is after the problem's 整改时限 (on 整改完成日期)"),
+    Entry("return-status-regressed", WARNING,
+          "{round_workbook}中该问题已是“{rectified}”，本表填报为“{value}”。统计以最新填报为准，"
+          "该问题重新计为未完成整改。请与该单位核实；确需继续整改的，请填写核实说明。",
+          "a returned row not 已整改 for a problem the round workbook has as 已整改 (on 整改状态)"),
+    Entry("rectification-prefill-changed", WARNING,
+          "“{column}”是巡察办预先填好的，被改成了“{value}”（{round_workbook}中为“{expected}”）。"
+          "统计仍以{round_workbook}为准；请核实后改回，或填写核实说明。",
+          "a pre-filled cell of a returned row (问题类别, 问题摘要, 整改时限) that differs from the round "
+          "workbook; the round workbook's value is used"),
     # --- the 文稿措辞 workbook (check/wording, periods.md §4)
     Entry("wording-unknown", WARNING,
           "编号“{value}”不是文稿中的措辞编号，本行不会使用。请照抄本工具生成的“{workbook}”中的编号"

@@ -388,6 +388,11 @@ TEMPLATES_FOLDER = "templates"  # in the outputs folder: where the blank templat
 WORKBENCH_EXPLANATIONS_NAME = "核实说明（工作台）.xlsx"  # in the INPUTS folder: the workbench's 核实说明
 SHORTCUT_NAME = "巡察统计工作台"  # the workbench's desktop launcher (.bat or .desktop), also its title
 PACKAGE_FORMAT_FILE = "package.toml"  # (an input, not an output: the format the names below come from)
+RECTIFICATION_FOLDER = "整改进展表"  # in the outputs folder: the forms sent to the inspected organisations
+RECTIFICATION_ZIP_NAME = "整改进展表（本次生成）.zip"  # in RECTIFICATION_FOLDER: every file of the last run
+_RECTIFICATION_FORM = "整改进展"
+_PROBLEM_LIST = "巡察反馈问题清单"
+_NOT_IN_FILE_NAMES = str.maketrans(dict.fromkeys('\\/:*?"<>|', "_"))
 _WORKBOOK = "巡察工作统计"
 _COMPANION = "明细"
 _CRASH_LOG = "错误日志"
@@ -450,3 +455,17 @@ def rollup_folder(period_label: str) -> str:
 def rollup_workbook_name(period_label: str) -> str:
     """The city's workbook: 巡察工作汇总_<期间>.xlsx."""
     return f"{_package_words()['rollup_workbook']}_{period_label}.xlsx"
+
+
+def _round_file(what: str, org: str, term: str, rnd: int, suffix: str) -> str:
+    return f"{what}_{org.translate(_NOT_IN_FILE_NAMES)}_{term}第{rnd}轮{suffix}"
+
+
+def rectification_form_name(org: str, term: str, rnd: int) -> str:
+    """The 整改进展表 of one organisation and round: 整改进展_<被巡察党组织>_<届次>第<轮次>轮.xlsx."""
+    return _round_file(_RECTIFICATION_FORM, org, term, rnd, ".xlsx")
+
+
+def problem_list_name(org: str, term: str, rnd: int) -> str:
+    """Its problem list: 巡察反馈问题清单_<被巡察党组织>_<届次>第<轮次>轮.docx."""
+    return _round_file(_PROBLEM_LIST, org, term, rnd, ".docx")

@@ -107,6 +107,12 @@ class Column(_Definition):
     width: Positive | None = None
     confidential: Flag = False
     min: StrictInt | None = None  # the smallest value allowed (count and year columns)
+    # Written by the tool into the form it sends out (整改进展表), locked there: a row whose other
+    # cells are all blank is no word at all, and a changed value is a warning, not data.
+    prefilled: Flag = False
+    # The finding code of a cell that cannot be read as its type (default: the type's own code,
+    # e.g. date-invalid); that code's templates are keyed by the type's own code as variants.
+    invalid_code: Name | None = None
     _hash: int = field(default=0, init=False, repr=False, compare=False)
 
     def __hash__(self) -> int:
@@ -152,6 +158,12 @@ class Sheet(_Definition):
     @cached_property
     def required_columns(self) -> tuple[Column, ...]:
         return tuple(c for c in self.columns if c.required)
+
+    @cached_property
+    def to_fill(self) -> tuple[str, ...]:
+        """Ids of the columns the user fills (all but the ``prefilled`` ones): a row with all of
+        them blank is no row."""
+        return tuple(c.id for c in self.columns if not c.prefilled)
 
 
 @_record
@@ -298,6 +310,7 @@ class RectificationLabels(_Section):
 class RectificationRules(_Section):
     due_soon_days: Count = 10  # 0..this many days to the deadline: due_10 (yellow)
     warning_days: Count = 20  # up to this many: due_20 (green); beyond: on_track
+    return_due_days: Count = 0  # a return is owed once a deadline is this many days away (rectification.md §4)
     labels: RectificationLabels
 
     @model_validator(mode="after")

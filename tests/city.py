@@ -35,9 +35,11 @@ JIA = {  # 甲县
     # county family: 30+12+8+4 = 54 total, 25+10+6+2 = 43 inspected; village: 100+10 = 110, 60+5 = 65
     "coverage": {PARTY_GOV: (30, 25), TOWNSHIP: (12, 10), INSTITUTION: (8, 6), SOE: (4, 2),
                  VILLAGE: (100, 60), COMMUNITY: (10, 5)},
-    # 25 + 3 + 2 + 1 + 6 + 3 = 40
+    # 25 + 3 + 2 + 1 + 6 + 3 = 40; of the 25 rectified, 4 late and 2 on a return without evidence;
+    # 5 (organisation, round) pairs returned their 整改进展表, 2 still owe one
     "rectification": {"in_ledger": 40, "rectified": 25, "overdue": 3, "due_10": 2, "due_20": 1, "on_track": 6,
-                      "no_deadline": 3},
+                      "no_deadline": 3, "rectified_late": 4, "without_evidence": 2, "returns_received": 5,
+                      "returns_missing": 2},
 }
 
 YI = {  # 乙县
@@ -53,9 +55,10 @@ YI = {  # 乙县
     # county family: 20+8+0+2 = 30 total, 8+8+0+0 = 16 inspected; village: 40+2 = 42, 26+0 = 26
     "coverage": {PARTY_GOV: (20, 8), TOWNSHIP: (8, 8), INSTITUTION: (0, 0), SOE: (2, 0),
                  VILLAGE: (40, 26), COMMUNITY: (2, 0)},
-    # 9 + 4 + 0 + 2 + 3 + 2 = 20
+    # 9 + 4 + 0 + 2 + 3 + 2 = 20; of the 9 rectified, 1 late, none without evidence; 3 returned, 1 owes
     "rectification": {"in_ledger": 20, "rectified": 9, "overdue": 4, "due_10": 0, "due_20": 2, "on_track": 3,
-                      "no_deadline": 2},
+                      "no_deadline": 2, "rectified_late": 1, "without_evidence": 0, "returns_received": 3,
+                      "returns_missing": 1},
 }
 
 ROUNDS = [{"term": "十四届", "round": 3, "type": "常规巡察", "groups": 2, "orgs_inspected": 6, "start": "2020-04-07",

@@ -332,7 +332,7 @@ def test_report_header_fields(year):
     assert (year.county, year.compiler, year.term) == ("青禾县", "中共青禾县委巡察工作领导小组办公室",
                                                        "十四届")
     assert year.compiled_on == TODAY
-    assert year.metrics["schema_version"] == 3  # 3: periods.md §2 (previous, preceding, by_year)
+    assert year.metrics["schema_version"] == 4  # 3: rectification.md §3; 4: periods.md §2
     assert len(year.metrics["sources"]) == 8  # registry + 7 round workbooks
 
 

@@ -49,7 +49,7 @@ def test_period_writes_every_output(inputs, tmp_path, capsys, argv, folder, stem
         ["全覆盖进度.png", "月度趋势.png", "问题分类.png"]
     assert len(list(period_dir.glob("*.docx"))) == 1 and len(list(period_dir.glob("*.md"))) == 1
     metrics = json.loads((period_dir / "metrics.json").read_text(encoding="utf-8"))
-    assert metrics["schema_version"] == 3 and metrics["period"]["label"] == folder
+    assert metrics["schema_version"] == 4 and metrics["period"]["label"] == folder
     assert not list(tmp_path.rglob(".~tmp-*"))
     assert "统计完成" in out
 

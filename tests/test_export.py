@@ -210,7 +210,8 @@ def test_sample_city_totals_are_the_sums_of_the_counties(sample_city):
     for fam in ("county", "village"):
         for measure in ("total", "inspected"):
             assert rollup["coverage"][fam][measure] == sum(m["coverage"][fam][measure] for m in counties)
-    for state in ("in_ledger", "rectified", "overdue", "due_10", "due_20", "on_track", "no_deadline"):
+    for state in ("in_ledger", "rectified", "overdue", "due_10", "due_20", "on_track", "no_deadline",
+                  "rectified_late", "without_evidence", "returns_received", "returns_missing"):
         assert rollup["rectification"][state] == sum(m["rectification"][state] for m in counties)
 
 

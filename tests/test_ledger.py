@@ -164,7 +164,8 @@ def test_no_problem_gives_an_empty_ledger_and_a_null_rate():
     empty = _ledger(annual("2020"), problems=[])
     assert (len(empty.rows), empty.rate, empty.has_deadlines) == (0, None, False)
     assert empty.metrics() == {"as_of": "2020-12-31", "in_ledger": 0, **dict.fromkeys(STATES, 0),
-                               "rate": None, "overdue_list": []}
+                               "rate": None, "rectified_late": 0, "without_evidence": 0, "returns_received": 0,
+                               "returns_missing": 0, "overdue_list": [], "returns_missing_list": []}
 
 
 # ------------------------------------------------------------------ configuration
@@ -250,8 +251,13 @@ def test_ledger_sheet_has_the_light_as_text_and_colour_red_first(sheets):
     assert fills[8] == "00000000"  # 正常推进: text only
     assert [r[6].value for r in rows[:4]] == ["L60", "A30", "L30", "LA10"]
     # 逾期天数, 剩余天数, source file and row of the first red row and the first yellow row
-    assert (rows[0][10].value, rows[0][11].value, rows[0][14].value, rows[0][15].value) == \
+    assert (rows[0][10].value, rows[0][11].value, rows[0][18].value, rows[0][19].value) == \
            (60, None, "2020/L60.xlsx", 2)
+    # 状态来源: no 整改进展表 in this county, every status is the round workbook's; 整改措施, 佐证材料,
+    # 逾期完成 blank (RI, rectified 06-30 after its 05-01 deadline, is 逾期完成 是)
+    assert {r[14].value for r in rows} == {"巡察轮次填报表"}
+    assert [(r[6].value, r[17].value) for r in rows if r[17].value] == [("RI", "是")]
+    assert all(r[15].value is None and r[16].value is None for r in rows)
     assert (rows[4][10].value, rows[4][11].value) == (None, 0)
     assert ws.freeze_panes == "A4" and ws.page_setup.orientation == "landscape"
 

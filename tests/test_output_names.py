@@ -20,6 +20,7 @@ NOT_YET: dict[str, set[str]] = {
 OTHER_MEANING = {
     ("workbench/pages.py", "templates"),  # the workbench's own page templates, shipped in the package
     ("workbench/pages.py", "/templates"),  # the address of its 模板 page
+    ("workbench/pages.py", "/templates/rectification"),  # the 模板 page's 生成整改进展表 button
     ("workbench/views.py", "charts"),  # a key of the 统计 page's context
 }
 
@@ -30,7 +31,9 @@ def _spellings() -> tuple[set[str], set[str]]:
              if k.isupper() and not k.startswith("_") and k.endswith(("_NAME", "_FOLDER")) and isinstance(v, str)]
     made = [output.workbook_name(MARK), output.companion_name(MARK), output.crash_log_name(MARK),
             output.document_stem(MARK, "annual", MARK, MARK), output.document_stem(MARK, "monthly", MARK, MARK),
-            output.package_name(MARK, MARK), output.rollup_folder(MARK), output.rollup_workbook_name(MARK)]
+            output.package_name(MARK, MARK), output.rollup_folder(MARK), output.rollup_workbook_name(MARK),
+            # the organisation's part (届次 and 轮次 are words every message uses: "第", "轮")
+            output.rectification_form_name(MARK, "", ""), output.problem_list_name(MARK, "", "")]
     parts = {part for name in names + made for part in name.split(MARK) if CJK.search(part)}
     return parts, {name for name in names if not CJK.search(name)}
 

@@ -22,7 +22,8 @@ from shipped import STD
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 LEDGER = {"as_of": "2020-12-31", "in_ledger": 7, "rectified": 3, "overdue": 1, "due_10": 1, "due_20": 0,
-          "on_track": 1, "no_deadline": 1, "rate": 3 / 7, "overdue_list": []}
+          "on_track": 1, "no_deadline": 1, "rate": 3 / 7, "rectified_late": 1, "without_evidence": 0,
+          "returns_received": 2, "returns_missing": 1, "overdue_list": [], "returns_missing_list": []}
 
 
 def _metrics(name: str) -> dict:
@@ -39,19 +40,21 @@ def test_codes_of_an_annual_package():
     # 16 totals (rounds, groups, orgs_inspected, 7 work counts, problems, fixed, rectified, clues, cadres,
     # others) + 3 categories (三个聚焦) + 3 statuses + 6 dispositions + 4 transfers (3 + 未填移交单位)
     # + 5 grades + 4 family figures (2 families x total/inspected) + 12 category figures (6 x 2)
-    # + 7 ledger figures (in_ledger + 6 states) = 60
-    assert len(codes) == len(set(codes)) == 60
+    # + 7 ledger figures (in_ledger + 6 states) + 4 of the rectification loop (rectification.md §6) = 64
+    assert len(codes) == len(set(codes)) == 64
     assert codes[:3] == ["totals.rounds", "totals.groups", "totals.orgs_inspected"]
     assert "clues_by_transfer.未填移交单位" in codes
-    assert codes[-7:] == ["rectification.in_ledger", "rectification.rectified", "rectification.overdue",
-                          "rectification.due_10", "rectification.due_20", "rectification.on_track",
-                          "rectification.no_deadline"]
+    assert codes[-11:] == ["rectification.in_ledger", "rectification.rectified", "rectification.overdue",
+                           "rectification.due_10", "rectification.due_20", "rectification.on_track",
+                           "rectification.no_deadline", "rectification.rectified_late",
+                           "rectification.without_evidence", "rectification.returns_received",
+                           "rectification.returns_missing"]
     assert "coverage.by_category.乡镇（街道）.inspected" in codes and "coverage.village.total" in codes
 
 
 def test_monthly_adds_the_year_to_date_and_the_term_picks_the_taxonomy():
-    assert len(indicator_codes(STD, "monthly", "十四届")) == 60 + 16  # year_to_date.<16 totals keys>
-    assert len(indicator_codes(STD, "annual", "十五届")) == 61  # 四个聚焦: one more category
+    assert len(indicator_codes(STD, "monthly", "十四届")) == 64 + 16  # year_to_date.<16 totals keys>
+    assert len(indicator_codes(STD, "annual", "十五届")) == 65  # 四个聚焦: one more category
     assert "problems_by_category.巡察整改落实" in indicator_codes(STD, "annual", "十五届")
 
 
@@ -78,7 +81,7 @@ def test_indicators_from_an_annual_metrics_json():
 
 def test_indicators_from_a_monthly_metrics_json_carry_the_year_to_date():
     ind = indicators_from_metrics(_metrics("青禾县_2020年06月.metrics.json"), STD)
-    assert len(ind) == 76
+    assert len(ind) == 80
     assert (ind["totals.talks"], ind["year_to_date.talks"]) == (25, 89)  # 本月 25, 1–6 月 89 (golden)
 
 
@@ -221,7 +224,7 @@ def test_a_code_twice_and_a_missing_county(tmp_path):
     _edit(path, "指标", lambda ws: ws.append(["totals.talks", "再来一次", 1]))
     _edit(path, "上报信息", lambda ws: setattr(ws.cell(_row_of(ws, "县名"), 2), "value", None))
     codes = sorted((f.code, f.sheet, f.row) for f in read_package(path, path.name, STD).findings)
-    assert codes == [("package-incomplete", "上报信息", 2), ("package-unreadable", "指标", 62)]  # 60 codes + header
+    assert codes == [("package-incomplete", "上报信息", 2), ("package-unreadable", "指标", 66)]  # 64 codes + header
 
 
 def test_a_renamed_header_is_unreadable(tmp_path):

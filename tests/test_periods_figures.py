@@ -76,7 +76,7 @@ def test_a_quarter_with_its_year_to_date_and_both_comparisons(dataset):
     assert m["year_to_date"] == totals(3, 4, 6, 13, 89, 11, 230, 130, 170, 14, 8, 2, 4, 3, 4, 2)
     assert m["previous_year_to_date"] == Q2_2019  # January–March 2019 had no row
     assert [t["talks"] for t in m["monthly_trend"]] == [8, 0, 0, 26, 30, 25]
-    assert m["schema_version"] == 3
+    assert m["schema_version"] == 4
 
 
 def test_the_quarters_leadership_table_shows_both_comparisons(dataset):

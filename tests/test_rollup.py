@@ -73,6 +73,8 @@ def test_two_counties_roll_up(two, tmp_path, capsys):
         "village": {"total": 152, "inspected": 91, "rate": 91 / 152}}  # 110+42, 65+26
     assert m["rectification"] == {"in_ledger": 60, "rectified": 34, "overdue": 7, "due_10": 2,  # 40+20, 25+9, 3+4
                                   "due_20": 3, "on_track": 9, "no_deadline": 5,  # 2+0, 1+2, 6+3, 3+2
+                                  "rectified_late": 5, "without_evidence": 2,  # 4+1, 2+0
+                                  "returns_received": 8, "returns_missing": 3,  # 5+3, 2+1 (rectification.md §6)
                                   "rate": 34 / 60}
     jia = m["counties"][1]
     assert jia["coverage"] == {"county": {"total": 54, "inspected": 43, "rate": 43 / 54},
@@ -112,7 +114,7 @@ def test_the_city_workbook(two, tmp_path):
     cover = _sheet_rows(path, "全覆盖进度")
     assert [c.value for c in cover["全市"]] == ["全市", 84, 59, 59 / 84, 152, 91, 91 / 152]
     ledger = _sheet_rows(path, "整改台账汇总")
-    assert [c.value for c in ledger["合计"]] == ["合计", 60, 34, 7, 2, 3, 9, 5, 34 / 60]
+    assert [c.value for c in ledger["合计"]] == ["合计", 60, 34, 7, 2, 3, 9, 5, 5, 2, 8, 3, 34 / 60]
     sources = [r for r in book["数据来源"].iter_rows(values_only=True) if isinstance(r[0], int)]
     assert [r[1:5] for r in sources] == [(JIA_FILE, "甲县", "2020年度", "2021-01-05"),
                                          ("乙县/" + YI_FILE, "乙县", "2020年度", "2021-01-05")]

@@ -21,6 +21,7 @@ def test_the_standard_holds_every_sheet_of_the_spec():
         "registry": ["届次设置", "巡察对象名册", "基本情况", "巡察计划"],  # 巡察计划: office-loop.md §1
         "round": ["轮次信息", "巡察对象", "工作量", "发现问题", "问题线索"],
         "office": ["专项工作", "队伍建设", "学习培训"],
+        "rectification": ["整改进展"],  # the returned 整改进展表: rectification.md §2
         "explanations": ["核实说明"],
         "wording": ["文稿措辞"],  # periods.md §4
     }

@@ -54,7 +54,7 @@ def relabelled(tmp_path):
     shutil.copytree(SCHEMA_DIR, folder)
     path = folder / "standard.toml"
     text = path.read_text(encoding="utf-8")
-    assert text.count('header = "问题摘要"') == 1
+    assert text.count('header = "问题摘要"') == 2  # 发现问题, and its copy in 整改进展
     path.write_text(text.replace('header = "问题摘要"', 'header = "问题简述"'), encoding="utf-8")
     return folder
 

@@ -300,7 +300,7 @@ def relabelled_dir(tmp_path) -> Path:
     for name, old, new in RELABEL:
         path = schemas / name
         text = path.read_text(encoding="utf-8")
-        assert text.count(old) == 1
+        assert text.count(old) >= 1  # 问题摘要 also heads the 整改进展表's copy of the problem
         path.write_text(text.replace(old, new), encoding="utf-8")
     return schemas
 

@@ -18,6 +18,7 @@ import json
 import os
 import shutil
 import time
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -124,8 +125,9 @@ def test_the_printed_address_logs_in_and_drops_the_token(browser, server, folder
     assert browser.current_url == f"{server.base}/"
     assert "token" not in browser.current_url
     cards = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "ul.cards li")]
-    # the sample: 1 registry, 23 rounds, 1 office, 1 explanations workbook (inputs/核实说明)
-    assert cards[0].startswith("26 份工作簿") and cards[2] == "0 处错误"
+    # the sample: 1 registry, 23 rounds, 1 office, 1 explanations workbook (inputs/核实说明), 5 returned
+    # 整改进展表 (inputs/整改进展)
+    assert cards[0].startswith("31 份工作簿") and cards[2] == "0 处错误"
     _no_sideways_scroll(browser)
     _shot(browser, folders, "overview")
     assert _csp_violations(browser) == []  # the page's own CSS and JS pass the policy
@@ -136,9 +138,9 @@ def _split(driver) -> str:
 
 
 def test_explain_a_warning_and_see_it_counted(browser, server, folders):
-    """The sample has 3 warnings, 2 explained in inputs/核实说明: explaining the third makes 未说明 0."""
+    """The sample has 8 warnings, 7 explained in inputs/核实说明: explaining the last makes 未说明 0."""
     browser.get(f"{server.base}/")
-    assert _split(browser) == "已说明 2 处，未说明 1 处"
+    assert _split(browser) == "已说明 7 处，未说明 1 处"
     browser.get(f"{server.base}/check")
     rows = browser.find_elements(By.CSS_SELECTOR, "table#findings tr[data-status='未说明']")
     assert len(rows) == 1
@@ -154,7 +156,7 @@ def test_explain_a_warning_and_see_it_counted(browser, server, folders):
     assert row.get_attribute("data-code") == code and "人数暂填0" in row.find_element(By.CLASS_NAME, "explained").text
     assert (folders / "inputs" / "核实说明（工作台）.xlsx").is_file()
     browser.get(f"{server.base}/")
-    assert _split(browser) == "已说明 3 处，未说明 0 处"
+    assert _split(browser) == "已说明 8 处，未说明 0 处"
     assert _csp_violations(browser) == []
 
 
@@ -217,6 +219,26 @@ def test_run_a_quarter_with_the_kind_select(browser, server, folders):
     assert _csp_violations(browser) == []
 
 
+def test_generate_the_rectification_forms_and_download_them(browser, server, folders):
+    """模板 page: 生成整改进展表 for one organisation, then for all; one zip, and each file (rectification.md §5)."""
+    browser.get(f"{server.base}/templates")
+    org = "中共示例县委党校"  # still owes its return in the sample (README)
+    browser.find_element(By.CSS_SELECTOR, f"#forms-form select[name=org] option[value='{org}']").click()
+    browser.find_element(By.CSS_SELECTOR, "#forms-form button[type=submit]").click()
+    links = _wait(browser, 120, lambda d: d.find_elements(By.CSS_SELECTOR, "#forms-files a.download"),
+                  "the forms were not listed")
+    assert [a.text for a in links] == [f"整改进展_{org}_十四届第6轮.xlsx", f"巡察反馈问题清单_{org}_十四届第6轮.docx"]
+    browser.find_element(By.ID, "forms-zip").click()
+    target = folders / "downloads" / "整改进展表（本次生成）.zip"
+    _wait(browser, 60, lambda d: target.is_file() and not list(target.parent.glob("*.crdownload")),
+          "the zip was not downloaded")
+    assert sorted(zipfile.ZipFile(target).namelist()) == sorted(a.text for a in links)
+    target.unlink()
+    _no_sideways_scroll(browser)
+    _shot(browser, folders, "rectification-forms")
+    assert _csp_violations(browser) == []
+
+
 def test_print_hides_the_menu_and_forms(browser, server):
     browser.get(f"{server.base}/run")
     browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
@@ -258,7 +280,7 @@ def test_upload_a_bad_workbook_and_see_its_finding(browser, server, folders):
 
 def test_templates_page(browser, server, folders):
     browser.get(f"{server.base}/templates")
-    names = sorted(a.text for a in browser.find_elements(By.CSS_SELECTOR, "a.download"))
+    names = sorted(a.text for a in browser.find_elements(By.CSS_SELECTOR, "ul.big a.download"))  # the blank ones
     assert names == sorted(w.file for w in STD.template_workbooks)
     _no_sideways_scroll(browser)
     _shot(browser, folders, "templates")

@@ -128,7 +128,7 @@ def new_workbook(spec: Workbook, std: Standard,
     wb = XlWorkbook()
     wb.remove(wb.active)
     _write_instructions(wb.create_sheet(INSTRUCTIONS_SHEET), spec, std, taxonomy)
-    lists = _Lists(wb)
+    lists = DropdownLists(wb)
     for sheet in spec.sheets:
         _write_data_sheet(wb.create_sheet(sheet.name), sheet, std, lists, taxonomy)
     lists.finish(always=spec.template)
@@ -152,7 +152,7 @@ def _record_version(wb: XlWorkbook, spec: Workbook, std: Standard) -> None:
     wb.defined_names[VERSION_NAME] = DefinedName(VERSION_NAME, attr_text=f'"{std.version}"')
 
 
-class _Lists:
+class DropdownLists:
     """The hidden sheet holding the dropdown lists, one column per distinct list."""
 
     def __init__(self, wb: XlWorkbook):
@@ -182,7 +182,7 @@ class _Lists:
         ws.sheet_state = "hidden"
 
 
-def _write_data_sheet(ws: Worksheet, sheet: Sheet, std: Standard, lists: _Lists,
+def _write_data_sheet(ws: Worksheet, sheet: Sheet, std: Standard, lists: DropdownLists,
                       taxonomy: Taxonomy | None) -> None:
     """Header row, widths, column formats, frozen panes and validations of a data sheet."""
     for idx, col in enumerate(sheet.columns, start=1):
@@ -193,15 +193,15 @@ def _write_data_sheet(ws: Worksheet, sheet: Sheet, std: Standard, lists: _Lists,
         ws.column_dimensions[letter].width = column_width(col)
         if col.type == "date":
             ws.column_dimensions[letter].number_format = DATE_FORMAT
-        ws.add_data_validation(_validation(col, f"{letter}2:{letter}{DATA_ROWS}", std, lists,
+        ws.add_data_validation(validation(col, f"{letter}2:{letter}{DATA_ROWS}", std, lists,
                                            taxonomy))
     ws.row_dimensions[1].height = 32
     ws.freeze_panes = "A2"
     ws.print_title_rows = "1:1"
-    _print_landscape(ws)
+    print_landscape(ws)
 
 
-def _validation(col: Column, sqref: str, std: Standard, lists: _Lists,
+def validation(col: Column, sqref: str, std: Standard, lists: DropdownLists,
                 taxonomy: Taxonomy | None) -> DataValidation:
     """The data validation of one column: rule by type, help text as input message."""
     dv = _rule(col, std, lists, taxonomy)
@@ -217,7 +217,7 @@ def _validation(col: Column, sqref: str, std: Standard, lists: _Lists,
     return dv
 
 
-def _rule(col: Column, std: Standard, lists: _Lists, taxonomy: Taxonomy | None) -> DataValidation:
+def _rule(col: Column, std: Standard, lists: DropdownLists, taxonomy: Taxonomy | None) -> DataValidation:
     """The validation rule for the column's type (no rule for text: only the message)."""
     if col.type == "enum":
         if col.enum == "taxonomy":
@@ -266,10 +266,10 @@ def _write_instructions(ws: Worksheet, spec: Workbook, std: Standard,
         ws.column_dimensions[letter].width = width
     for idx in range(6, 6 + max(len(s.columns) for s in spec.sheets)):
         ws.column_dimensions[get_column_letter(idx)].width = 16
-    _print_landscape(ws)
+    print_landscape(ws)
 
 
-def _print_landscape(ws: Worksheet) -> None:
+def print_landscape(ws: Worksheet) -> None:
     """A4 landscape, fitted to the page width."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4

@@ -15,8 +15,10 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..output import rectification_form_name
 from ..standard import Standard
 from .blank_forms import fill_rows, new_workbook, save_workbook
+from .rectification_forms import HEADER_ROW, Form, write_form
 from .sample_county import (
     CATEGORY_KEYS,
     CLUE_TEXTS,
@@ -30,6 +32,14 @@ from .sample_county import (
     PLANNED_DAYS,
     PROBLEM_TEXTS,
     RECTIFIED_AFTER_DAYS,
+    RETURN_DEPARTMENT,
+    RETURN_EVIDENCE,
+    RETURN_EXPLANATIONS,
+    RETURN_LEADER,
+    RETURN_MEASURES,
+    RETURN_ONGOING,
+    RETURN_REOPENED,
+    RETURNS_FOLDER,
     ROUND_TYPE_KEYS,
     SAMPLE_COUNTY,
     SAMPLE_END,
@@ -55,6 +65,7 @@ class Context:
     county: CountyProfile = SAMPLE_COUNTY
     rng: random.Random = field(init=False)
     explanations: list[dict] = field(default_factory=list)  # rows of the 核实说明 workbook
+    problems: dict[tuple[str, int, str], list[dict]] = field(default_factory=dict)  # (届次, 轮次, 单位) -> rows
 
     def __post_init__(self):
         self.rng = random.Random(self.county.seed)
@@ -354,9 +365,74 @@ def write_round(ctx: Context, rnd: RoundPlan, plan: GroupPlan, out_dir: Path) ->
     rows = round_rows(ctx, rnd, plan)
     name = f"{plan.start.year}年/{rnd.term}第{rnd.number}轮_{GROUPS[plan.group]}.xlsx"
     plant_warnings(ctx, rnd, plan, rows, name)
+    for problem in rows["problems"]:
+        ctx.problems.setdefault((rnd.term, rnd.number, problem["org"]), []).append(problem)
     for sheet in spec.sheets:
         fill_rows(wb[sheet.name], sheet, rows[sheet.id])
     return save_workbook(wb, out_dir / name, STAMP)
+
+
+# ---------------------------------------------------------------- 整改进展表 returned
+
+
+def _answers(ctx: Context, problems: list[dict], filed: dt.date, how: str) -> dict[str, dict]:
+    """The cells an organisation filled, per problem id: its problems still open in the round
+    workbook (and, for ``regress``, the first one it has as 已整改, reported 整改中 again)."""
+    not_yet, ongoing, done = ctx.std.enum_values("rectification_status")
+    said = {"leader": RETURN_LEADER, "department": RETURN_DEPARTMENT, "measures": RETURN_MEASURES,
+            "filed_on": filed}
+    out = {}
+    for p in problems:
+        if p["status"] == done:
+            continue
+        if how == "regress":
+            out[p["problem_id"]] = {**said, "status": ongoing, "reason": RETURN_ONGOING}
+            continue
+        day = filed - dt.timedelta(days=5 if how == "late" else 2)
+        if how == "on_time":
+            day = max(p["found"], p["deadline"] - dt.timedelta(days=5))
+        out[p["problem_id"]] = {**said, "status": done, "rectified_on": day,
+                                **({} if how == "no_evidence" else {"evidence": RETURN_EVIDENCE})}
+    if how == "regress":
+        back = next(p for p in problems if p["status"] == done and p["rectified_on"] <= filed)
+        out[back["problem_id"]] = {**said, "status": ongoing, "reason": RETURN_REOPENED}
+    return out
+
+
+def _explain_return(ctx: Context, file: str, form, answers: dict[str, dict], how: str) -> None:
+    """The 核实说明 rows of the warnings a returned form draws (sample_county.RETURNS)."""
+    sheet = ctx.std.sheet("progress")
+    code, col_id = {"late": ("rectified-after-deadline", "rectified_on"),
+                    "no_evidence": ("rectified-without-evidence", "evidence"),
+                    "regress": ("return-status-regressed", "status")}.get(how, (None, None))
+    if code is None:
+        return
+    done = ctx.std.rectified_status
+    for k, row in enumerate(form.rows):
+        said = answers.get(row["problem_id"])
+        was = next(p for p in ctx.problems[(form.term, form.round, form.org)] if p["problem_id"] == row["problem_id"])
+        if said is None or (how == "regress" and was["status"] != done):
+            continue
+        ctx.explanations.append({"file": file, "sheet": sheet.name, "row": HEADER_ROW + 1 + k,
+                                 "column": sheet.header(col_id), "code": code, "text": RETURN_EXPLANATIONS[code],
+                                 "by": EXPLAINED_BY, "date": EXPLAINED_ON})
+
+
+def write_returns(ctx: Context, out_dir: Path) -> list[Path]:
+    """The 整改进展表 the organisations of ``county.returns`` sent back filled (inputs/整改进展/)."""
+    paths = []
+    for term, number, org, filed, how in ctx.county.returns:
+        problems = ctx.problems[(term, number, org)]
+        rows = [{"term": term, "round": number, "org": org, "problem_id": p["problem_id"], "category": p["category"],
+                 "summary": p["summary"], "deadline": p.get("deadline")} for p in problems]
+        open_ = [p for p in problems if p["status"] != ctx.std.rectified_status]
+        form = Form(term, number, org, rows, len(open_), min((p["deadline"] for p in open_ if p.get("deadline")),
+                                                             default=None))
+        answers = _answers(ctx, problems, filed, how)
+        name = f"{RETURNS_FOLDER}/{rectification_form_name(org, term, number)}"
+        _explain_return(ctx, name, form, answers, how)
+        paths.append(write_form(form, ctx.std, out_dir / name, STAMP, filled=answers))
+    return paths
 
 
 def write_explanations(ctx: Context, out_dir: Path) -> Path:
@@ -412,6 +488,7 @@ def write_county(out_dir: Path, std: Standard, county: CountyProfile) -> list[Pa
         paths += [write_round(ctx, rnd, plan, out_dir) for plan in rnd.groups]
     if county.office:
         paths.append(write_office(ctx, out_dir))
+    paths += write_returns(ctx, out_dir)
     if ctx.explanations:
         paths.append(write_explanations(ctx, out_dir))
     return paths

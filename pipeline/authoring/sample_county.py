@@ -202,6 +202,36 @@ EXPLANATIONS_FILE = "核实说明/核实说明_2020.xlsx"
 RECTIFIED_AFTER_DAYS = 45  # the planted 整改完成日期, after the problem was found
 
 
+# ---------------------------------------------------------------- 整改进展表 returned (rectification.md)
+# Organisations of round 6 (feedback 2020-08-07, 整改时限 2020-11-05) that returned the 整改进展表 the
+# office sent them, filled (written into inputs/整改进展/ under the name the tool gave it), each
+# speaking of its problems still open in the round workbook: (届次, 轮次, 被巡察党组织, 填报日期, how):
+# on_time  every one 已整改 before the deadline, with measures and evidence;
+# late     已整改 after the deadline (rectified-after-deadline, explained);
+# no_evidence  已整改 without 佐证材料 (rectified-without-evidence: "报告整改" unless explained; explained);
+# regress  still 整改中, and one problem the round workbook has as 已整改 reported 整改中 again
+#          (return-status-regressed, explained: the problem is open again).
+# The last is dated 2021: the annual statistics of 2020 do not count it (it still owes one in 2020).
+RETURNS = (
+    ("十四届", 6, "县退役军人事务局", D(2020, 11, 3), "on_time"),
+    ("十四届", 6, "县经济发展研究中心", D(2020, 12, 15), "late"),
+    ("十四届", 6, "县住房和城乡建设管理局", D(2020, 11, 4), "no_evidence"),
+    ("十四届", 6, "县工商业联合会", D(2020, 11, 20), "regress"),
+    ("十四届", 6, "县残疾人联合会", D(2021, 1, 12), "late"),
+)
+RETURNS_FOLDER = "整改进展"
+RETURN_LEADER, RETURN_DEPARTMENT = "单位主要负责人", "办公室"
+RETURN_MEASURES = "召开专题会议研究整改，制定整改方案，逐项明确责任人和完成时限，建立长效机制"
+RETURN_EVIDENCE = "整改方案；专题会议纪要；制度文件"
+RETURN_ONGOING = "整改措施正在落实，相关制度尚待党组会审议，预计下月完成"
+RETURN_REOPENED = "经自查，该问题整改后出现反弹，已重新纳入整改"
+RETURN_EXPLANATIONS = {
+    "rectified-after-deadline": "该单位因机构调整延误整改，已于完成后报送整改进展；巡察办已约谈其主要负责人，"
+                                "逾期情况已记入整改台账",
+    "rectified-without-evidence": "佐证材料为纸质会议记录和现场照片，已由该单位另行报送巡察办，经核对属实",
+    "return-status-regressed": "经核实，该问题整改后出现反弹，单位主动报告并重新整改，巡察办同意按整改中统计",
+}
+
 # ---------------------------------------------------------------- office rows
 
 SPECIAL_WORK = (  # (事项, type position, start, end, problems, rectified, clues, 说明)
@@ -250,6 +280,7 @@ class CountyProfile:
     plan_only: tuple[RoundPlan, ...] = ()
     long_term: dict[str, tuple[dt.date, dt.date]] = field(default_factory=dict)
     planted: tuple[tuple, ...] = ()  # as PLANTED
+    returns: tuple[tuple, ...] = ()  # as RETURNS
     office: bool = False  # write the office workbook of OFFICE_YEAR
 
     def villages_of(self, township: str) -> list[str]:
@@ -265,4 +296,4 @@ class CountyProfile:
 SAMPLE_COUNTY = CountyProfile(
     county=COUNTY, compiler=COMPILER, seed=SEED, party_gov=PARTY_GOV, institutions=INSTITUTIONS, soes=SOES,
     townships=TOWNSHIPS, rounds=ROUNDS, added=ADDED, removed=REMOVED, notes=NOTES, plan_only=PLAN_ONLY,
-    long_term=LONG_TERM, planted=PLANTED, office=True)
+    long_term=LONG_TERM, planted=PLANTED, returns=RETURNS, office=True)

@@ -4,9 +4,9 @@
 once, by ``read.normalize``); the engine (``engine/load.py``)
 gives blank 巡察组 cells their file's only group and each round row its
 届次/轮次, then calls ``check`` once on the combined frames: the row rules check every
-sheet (``rows``), then the cross-sheet and cross-workbook checks (``cross``, ``plan``) and
-the 核实性 checks (``plausible``); none changes a frame. ``complete`` makes the frames the
-statistics read.
+sheet (``rows``), then the cross-sheet and cross-workbook checks (``cross``, ``plan``), the
+核实性 checks (``plausible``) and those of the returned 整改进展表 (``returns``); none
+changes a frame. ``complete`` makes the frames the statistics read.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from .complete import complete
 from .cross import cross_findings
 from .plan import plan_findings
 from .plausible import plausibility_findings
+from .returns import returns_findings
 from .rows import row_findings
 from .wording import wording_findings
 
@@ -36,5 +37,6 @@ def check(frames: dict[str, pd.DataFrame], blanks: dict[str, pd.DataFrame], earl
     findings += cross_findings(frames, reads, std)
     findings += plausibility_findings(frames, reads, earlier, std)
     findings += plan_findings(frames, std)
+    findings += returns_findings(frames, earlier + findings, std)
     findings += wording_findings(frames, std)
     return findings, complete(frames, std)

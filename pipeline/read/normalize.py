@@ -301,15 +301,20 @@ def _convert_column(frame: pd.DataFrame, sheet: Sheet, col: Column) -> tuple[pd.
         typed, blank, errors = convert(raw)
         findings = []
         for code, mask in errors.items():
-            if mask.any():
-                findings += cell_findings(frame, mask, sheet, col.id, code)  # the message shows the value
+            if mask.any():  # the message shows the value
+                more = {"variant": code} if col.invalid_code else None  # the column's own code, by variant
+                findings += cell_findings(frame, mask, sheet, col.id, col.invalid_code or code, more)
         return typed, blank, findings
     typed, blank = to_text(raw, col.type, col.default if col.type == "enum" else None)
     return typed, blank, []
 
 
 def typed_frame(raw: pd.DataFrame, sheet: Sheet) -> tuple[pd.DataFrame, pd.DataFrame, list[Finding]]:
-    """(typed frame, blank-cell mask frame, conversion findings); fully blank rows dropped."""
+    """(typed frame, blank-cell mask frame, conversion findings); blank rows dropped.
+
+    A row is blank when every cell it is filled in by hand is (``Sheet.to_fill``: all of them,
+    but in a form the tool pre-filled, only those left for the user): a returned form's row the
+    organisation did not fill is no word on that problem, and its cells are not reported."""
     out = {c: raw[c] for c in PROVENANCE}
     blanks, findings = {}, []
     for col in sheet.columns:
@@ -318,7 +323,11 @@ def typed_frame(raw: pd.DataFrame, sheet: Sheet) -> tuple[pd.DataFrame, pd.DataF
     frame = pd.DataFrame(out, index=raw.index)
     frame["source_row"] = frame["source_row"].astype("int64")
     blank = pd.DataFrame(blanks, index=raw.index)
-    keep = ~blank.all(axis=1) if len(blank.columns) else pd.Series(True, index=raw.index)
+    filled = blank if len(sheet.to_fill) == len(sheet.columns) else blank[list(sheet.to_fill)]
+    keep = ~filled.all(axis=1) if len(filled.columns) else pd.Series(True, index=raw.index)
+    if findings and not keep.all():
+        kept = set(zip(frame.loc[keep, "source_file"], frame.loc[keep, "source_row"]))
+        findings = [f for f in findings if (f.file, f.row) in kept]
     frame, blank = frame[keep].reset_index(drop=True), blank[keep].reset_index(drop=True)
     return frame, blank, findings
 

@@ -38,8 +38,14 @@ from ..output import atomic_path
 MARKER_RE = re.compile(r"【待补充：[^】]*】")
 
 TITLE, SUBTITLE, HEADING1, HEADING2, BODY = "title", "subtitle", "heading1", "heading2", "body"
+# Blocks of a document built in code (not parsed from a template): the addressee (主送机关: flush
+# left, no indent) and the signature lines at the foot (发文机关署名, 成文日期: right, four
+# characters in from the edge).
+ADDRESSEE, SIGNATURE = "addressee", "signature"
 _PREFIXES = (("# ", TITLE), ("> ", SUBTITLE), ("## ", HEADING1), ("### ", HEADING2))
-_MD_PREFIX = {TITLE: "# ", SUBTITLE: "> ", HEADING1: "## ", HEADING2: "### ", BODY: ""}
+_MD_PREFIX = {TITLE: "# ", SUBTITLE: "> ", HEADING1: "## ", HEADING2: "### ", BODY: "", ADDRESSEE: "",
+              SIGNATURE: ""}
+SIGNATURE_INDENT_CHARS = 4  # GB/T 9704: 成文日期右空四字
 
 # GB/T 9704-2012: A4, 版心 156 x 225 mm, 22 lines of 28 characters.
 PAGE_W_MM, PAGE_H_MM = 210, 297
@@ -369,6 +375,12 @@ def add_block(doc, block: Block) -> None:
         fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _add_runs(para, block.text, HEADING2_FONT, BODY_PT, LATIN_FONT)
         return
+    if block.kind in (ADDRESSEE, SIGNATURE):  # flush left; or right, four characters in
+        fmt.alignment = WD_ALIGN_PARAGRAPH.LEFT if block.kind == ADDRESSEE else WD_ALIGN_PARAGRAPH.RIGHT
+        if block.kind == SIGNATURE:
+            fmt.right_indent = Pt(SIGNATURE_INDENT_CHARS * BODY_PT)
+        _add_runs(para, block.text, BODY_FONT, BODY_PT, LATIN_FONT)
+        return
     fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     _first_line_indent(para, 2, BODY_PT)
     if block.kind == HEADING1:
@@ -396,7 +408,8 @@ def build_document(blocks: list[Block], title: str = ""):
         body.getparent().remove(body)
     previous = None
     for block in blocks:
-        if previous in (TITLE, SUBTITLE) and block.kind not in (TITLE, SUBTITLE):
+        if previous in (TITLE, SUBTITLE) and block.kind not in (TITLE, SUBTITLE) \
+                or block.kind == SIGNATURE and previous not in (SIGNATURE, None):
             _add_blank_line(doc)
         add_block(doc, block)
         previous = block.kind

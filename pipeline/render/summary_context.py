@@ -144,10 +144,21 @@ def rectification_view(report) -> dict:
     """The ledger's tallies (metrics ``rectification``) and the organisations with overdue
     problems, most overdue first (as in 表16)."""
     ledger = report.ledger
-    counts = {k: v for k, v in report.metrics["rectification"].items() if k not in ("as_of", "overdue_list")}
+    counts = {k: v for k, v in report.metrics["rectification"].items()
+              if k not in ("as_of", "overdue_list", "returns_missing_list")}
     return {**counts, "as_of": ledger.as_of, "has_deadlines": ledger.has_deadlines,
             "due_soon_days": ledger.rules.due_soon_days, "labels": dict(ledger.rules.labels),
-            "overdue_orgs": [e["org"] for e in ledger.by_org if e["overdue"]]}
+            "overdue_orgs": [e["org"] for e in ledger.by_org if e["overdue"]],
+            "missing_returns": missing_returns(ledger.returns_missing),
+            "form": report.std.workbook("rectification").name}
+
+
+def missing_returns(owed) -> list[dict]:
+    """Every organisation that owes a 整改进展表: ``{"org", "rounds": [{"term", "round"}]}``."""
+    rounds: dict[str, list] = {}
+    for r in owed:
+        rounds.setdefault(r.org, []).append({"term": r.term, "round": r.round})
+    return [{"org": org, "rounds": items} for org, items in rounds.items()]
 # ------------------------------------------------------------------ round plan
 
 def plan_view(report) -> dict | None:

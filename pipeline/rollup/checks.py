@@ -117,7 +117,8 @@ def inconsistencies(pkg: Package, std: Standard) -> list[Finding]:
     for block in blocks:
         for part in PARTS:
             out += _at_most(pkg, f"{block}.{part}", f"{block}.problems")
-    return out + _ledger_sum(pkg)
+    return out + _ledger_sum(pkg) + [f for part in ("rectified_late", "without_evidence")
+                                     for f in _at_most(pkg, f"rectification.{part}", "rectification.rectified")]
 
 
 def _ledger_sum(pkg: Package) -> list[Finding]:

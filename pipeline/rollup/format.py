@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..output import PACKAGE_FORMAT_FILE, rollup_folder
 from ..standard import SCHEMA_DIR, _load_toml
+from ..stats.ledger import STATES
 
 
 @dataclass(frozen=True)
@@ -42,8 +43,9 @@ class PackageFormat:
 
     @property
     def ledger_states(self) -> list[str]:
-        """The states of the ledger (every key but in_ledger), in the spec's order."""
-        return [k for k in self.rectification if k != "in_ledger"]
+        """The states of the ledger, in the spec's order (the keys between in_ledger and the
+        loop's figures: each problem of the ledger is in exactly one of them)."""
+        return [k for k in self.rectification if k in STATES]
 
     # The outputs' names are in their catalogue (pipeline/output.py); this one stays while
     # app.run_rollup still asks for it here.

@@ -46,8 +46,10 @@ from .selection import Frames
 from .wording import Wording, wording_in_force
 
 # 2: office-loop.md §4 (checks, submissions, planned_orgs, projection, silent_groups, rectification);
-# 3: periods.md §2 (period kinds quarterly, half-year, term, range; previous, preceding, by_year)
-SCHEMA_VERSION = 3
+# 3: rectification.md §3 (rectification: rectified_late, without_evidence, returns_received, returns_missing,
+#    returns_missing_list; statuses are the latest word of the organisations' returns)
+# 4: periods.md §2 (period kinds quarterly, half-year, term, range; previous, preceding, by_year)
+SCHEMA_VERSION = 4
 EARLIEST = dt.date(1900, 1, 1)
 
 

@@ -6,7 +6,8 @@ the workbook standard and the definitions of outputs.md.
 - ``orgs_inspected``: (round, organisation) pairs with 进驻日期 in it;
 - work counts: 工作量 rows with 统计日期 in it;
 - problems / clues: rows with 发现日期 in it; ``problems_rectified``: of those, 已整改 with
-  整改完成日期 on or before the period end.
+  整改完成日期 on or before the period end, by the latest word at the period end (the
+  organisation's latest 整改进展表 dated by then, else the round workbook: ``returns.py``).
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ import pandas as pd
 
 from ..periods import Period
 from ..standard import Standard
+from .returns import problems_at
 from .rounds import span_overlaps
-from .selection import Frames, stamp, statuses, to_date, work_keys, yes_value
+from .selection import Frames, dated_between, stamp, statuses, to_date, work_keys, yes_value
 
 GROUP_KEY = ["term", "round", "group"]
 
@@ -183,9 +185,10 @@ def _group_row(key: tuple, info: dict | None, counts: dict, std: Standard) -> di
 def period_figures(frames: Frames, period: Period, term: str, today: dt.date) -> Figures:
     """Count everything of ``period``; ``term`` picks the problem taxonomy shown first."""
     std = frames.std
-    dated = {s: frames.dated(s, period.start, period.end)
-             for s in ("round_orgs", "workload", "problems", "clues")}
-    dated["problems"] = with_status_at_end(dated["problems"], period.end, std)
+    dated = {s: frames.dated(s, period.start, period.end) for s in ("round_orgs", "workload", "clues")}
+    problems = dated_between(problems_at(frames, period.end), std.sheet("problems").period_date, period.start,
+                             period.end)
+    dated["problems"] = with_status_at_end(problems, period.end, std)  # the latest word at the period end
     probs, clues, orgs, work = (dated[s] for s in ("problems", "clues", "round_orgs", "workload"))
     totals = {
         "rounds": count_active(round_spans(frames.round_info), period, today),

@@ -6,18 +6,21 @@ rectified, overdue (red), due_10 (yellow), due_20 (green), on_track, no_deadline
 The two day limits and the Chinese names of the states are configuration
 (``rules.toml`` ``[rectification]``). This module is the one place where "overdue" is
 decided: metrics.json ``overdue_problems`` and ``rectification`` both come from here.
+A problem's status is the latest word on it as of ``as_of``: its organisation's latest
+returned 整改进展表 row by then, else the round workbook (``returns.py``, rectification.md §3).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
 from ..standard import RectificationLabels, RectificationRules, Standard
+from .returns import EVIDENCE, WORD_FILE, ReturnDue, problems_at, return_status
 from .selection import Frames, group_sort_key, stamp, to_date
 
 # States in rule order (first match wins); also the order of the metrics keys and of the labels.
@@ -54,10 +57,17 @@ class Ledger:
     as_of: dt.date
     start: dt.date  # problems rectified before this day are left out
     rules: RectificationRules  # rules.toml [rectification]: the day limits and the states' names
-    rows: pd.DataFrame  # problem columns + state, days_overdue, days_left
+    rows: pd.DataFrame  # problem columns (status: the latest word) + word_file, word_filed_on, measures,
+    # evidence (stats/returns.py), state, days_overdue, days_left, late (rectified after the deadline)
     has_deadlines: bool  # some problem (of any date) has a 整改时限
     term_order: dict[str, int]
     registry_order: dict[str, int]
+    returns: list[ReturnDue] = field(default_factory=list)  # 整改进展报送情况 as of as_of
+
+    @property
+    def returns_missing(self) -> list[ReturnDue]:
+        """The organisations (per round) that owe a return as of as_of."""
+        return [r for r in self.returns if r.owes]
 
     @cached_property
     def counts(self) -> dict[str, int]:
@@ -99,16 +109,29 @@ class Ledger:
         last = len(self.registry_order)
         return sorted(out, key=lambda e: (-e["overdue"], self.registry_order.get(e["org"], last), e["org"]))
 
+    @cached_property
+    def loop_counts(self) -> dict[str, int]:
+        """The loop's figures (rectification.md §3): rectified late, rectified on a return without
+        evidence, returns received and missing."""
+        done = self.rows["state"] == "rectified"
+        return {"rectified_late": int((done & self.rows["late"]).sum()),
+                "without_evidence": int((done & self.rows[WORD_FILE].notna() & self.rows[EVIDENCE].isna()).sum()),
+                "returns_received": sum(r.received for r in self.returns),
+                "returns_missing": len(self.returns_missing)}
+
     def metrics(self) -> dict:
-        """metrics.json ``rectification`` (office-loop.md §4)."""
+        """metrics.json ``rectification`` (office-loop.md §4, rectification.md §3)."""
         return {"as_of": self.as_of.isoformat(), "in_ledger": len(self.rows), **self.counts,
-                "rate": self.rate, "overdue_list": self.overdue_list()}
+                "rate": self.rate, **self.loop_counts, "overdue_list": self.overdue_list(),
+                "returns_missing_list": [{"term": r.term, "round": r.round, "org": r.org,
+                                          "deadline": r.earliest.isoformat() if r.earliest else None}
+                                         for r in self.returns_missing]}
 
 
 def build_ledger(frames: Frames, start: dt.date, as_of: dt.date) -> Ledger:
     """The ledger of the period [start, as_of] (start: 1 January, or the 1st of the month)."""
     std, rules = frames.std, frames.std.rules.rectification
-    probs = frames.problems
+    probs = problems_at(frames, as_of, with_source=True)  # the latest word as of as_of
     if "deadline" not in probs:  # the optional column was in no workbook
         probs = probs.assign(deadline=pd.Series(pd.NaT, index=probs.index, dtype="datetime64[us]"))
     closed_before = (probs["status"] == std.rectified_status) & (probs["rectified_on"] < stamp(start))
@@ -117,6 +140,8 @@ def build_ledger(frames: Frames, start: dt.date, as_of: dt.date) -> Ledger:
     rows["state"] = _states(rows, left, std, rules, as_of)
     rows["days_overdue"] = (-left).where(rows["state"] == "overdue").astype("Int64")
     rows["days_left"] = left.where(rows["state"].isin(("due_10", "due_20", "on_track"))).astype("Int64")
+    rows["late"] = (rows["state"] == "rectified") & (rows["rectified_on"] > rows["deadline"])
     return Ledger(as_of=as_of, start=start, rules=rules, rows=_sorted(rows, frames),
                   has_deadlines=bool(probs["deadline"].notna().any()),
-                  term_order=frames.term_order, registry_order=frames.registry_order)
+                  term_order=frames.term_order, registry_order=frames.registry_order,
+                  returns=return_status(frames, as_of, rules.return_due_days))

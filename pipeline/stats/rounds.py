@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from ..model import Dataset
 from ..standard import Standard
+from .returns import word_map
 from .selection import Frames, group_sort_key, work_keys, yes_value
 
 
@@ -122,15 +123,20 @@ def _counts(values, order) -> dict[str, int]:
     return {v: counts[v] for v in order if counts[v]}
 
 
-def _problem_figures(problems: list[dict], term: str, as_of: dt.date, std: Standard) -> dict:
+def _problem_figures(problems: list[dict], key: tuple[str, int], as_of: dt.date, std: Standard,
+                     words: dict[tuple, tuple]) -> dict:
+    """Counts of the round's problems; ``words``: the statuses returns give as of ``as_of``."""
     counts = Counter(p["category"] for p in problems)
-    by_cat = {c: counts[c] for c in std.taxonomy_for_term(term).categories}
+    by_cat = {c: counts[c] for c in std.taxonomy_for_term(key[0]).categories}
     by_cat.update({c: n for c, n in counts.items() if c not in by_cat})
     done = std.rectified_status
+
+    def rectified(p: dict) -> bool:
+        status, day = words.get((*key, str(p["problem_id"])), (p["status"], p["rectified_on"]))
+        return status == done and day is not None and day <= as_of
     return {"problems": len(problems), "problems_by_category": by_cat,
             "fixed_on_spot": sum(p["fixed_on_spot"] == yes_value(std) for p in problems),
-            "rectified": sum(p["status"] == done and p["rectified_on"] is not None
-                             and p["rectified_on"] <= as_of for p in problems)}
+            "rectified": sum(map(rectified, problems))}
 
 
 def _clue_figures(clues: list[dict], std: Standard) -> dict:
@@ -140,7 +146,7 @@ def _clue_figures(clues: list[dict], std: Standard) -> dict:
                                          std.enum_values("transfer_to"))}
 
 
-def _summary(frames: Frames, key: tuple[str, int], as_of: dt.date) -> RoundSummary:
+def _summary(frames: Frames, key: tuple[str, int], as_of: dt.date, words: dict[tuple, tuple]) -> RoundSummary:
     """Summarise one round from its 轮次信息 rows (one per group) and its other rows."""
     std = frames.std
     recs = frames.round_records
@@ -158,7 +164,7 @@ def _summary(frames: Frames, key: tuple[str, int], as_of: dt.date) -> RoundSumma
         in_progress=end is None or end > as_of, as_of=as_of, orgs=orgs,
         orgs_by_category=_by_category(orgs), villages_by_township=_villages(frames, orgs),
         work={k: sum(w[k] for w in rows["workload"]) for k in work_keys(std)},
-        **_problem_figures(rows["problems"], key[0], as_of, std), **_clue_figures(rows["clues"], std),
+        **_problem_figures(rows["problems"], key, as_of, std, words), **_clue_figures(rows["clues"], std),
         grades=_counts((o["grade"] for o in rows["round_orgs"]), std.enum_values("grade")),
         report_leading_group=_earliest(r["report_leading_group"] for r in info),
         report_secretary=_earliest(r["report_secretary"] for r in info),
@@ -174,7 +180,8 @@ def summaries_from_frames(frames: Frames, as_of: dt.date,
     wanted = [k for k in frames.round_records["round_info"] if keys is None or k in keys]
     term_rank = frames.term_order
     wanted.sort(key=lambda k: (term_rank.get(k[0], len(term_rank)), k[0], k[1]))
-    return [_summary(frames, k, as_of) for k in wanted]
+    words = word_map(frames, as_of)
+    return [_summary(frames, k, as_of, words) for k in wanted]
 
 
 def round_summaries(ds: Dataset, std: Standard, today: dt.date | None = None,

@@ -130,7 +130,7 @@ def _round_types(round_orgs: pd.DataFrame, round_info: pd.DataFrame) -> pd.Serie
 def _summary_columns(sheet_id: str, std: Standard) -> tuple[str, ...] | None:
     """Columns of a round sheet that the whole-round summaries (rounds.py) read; None: all."""
     return {"round_orgs": ("org", "category", "grade"), "workload": work_keys(std),
-            "problems": ("category", "fixed_on_spot", "status", "rectified_on"),
+            "problems": ("problem_id", "category", "fixed_on_spot", "status", "rectified_on"),
             "clues": ("cadres", "others", "transferred_to")}.get(sheet_id)
 
 
@@ -146,6 +146,7 @@ class Frames:
     problems: pd.DataFrame
     clues: pd.DataFrame
     plan: pd.DataFrame  # 巡察计划 (optional sheet of the registry): empty when not filled
+    progress: pd.DataFrame  # the returned 整改进展表 rows (stats/returns.py): empty when none
     std: Standard = field(repr=False)  # the standard the frames follow (labels, enumerations)
 
     @classmethod

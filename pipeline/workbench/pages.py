@@ -105,10 +105,18 @@ class Pages:
     async def overview(self, request: Request):
         ds, problem = await run_in_threadpool(self._checked)
         subs = await run_in_threadpool(self._submissions, ds)
+        owed = await run_in_threadpool(self._owed, ds)
         return self.render("overview.html", request, ws=self.ws, ds=ds, problem=problem,
-                           counts=views.counts(ds, self.ws.std), submissions=subs, results=self._result_folders(),
+                           counts=views.counts(ds, self.ws.std), submissions=subs, owed=owed,
+                           form_name=self.ws.std.workbook("rectification").name,
                            wording=views.wording(ds, self.ws.std),
-                           next=views.next_step(ds))
+                           results=self._result_folders(), next=views.next_step(ds))
+
+    def _owed(self, ds) -> list[str] | None:
+        """Who owes a 整改进展表 as of today; None when there is nothing to count from (errors, no workbook)."""
+        if ds is None or ds.errors or not ds.sources:
+            return None
+        return views.returns_owed(ds, self.ws.std, self.ws.today())
 
     def _submissions(self, ds) -> views.Submissions | None:
         """报送情况 as of today, computed once per check (the frames are rebuilt only after a change)."""
@@ -232,8 +240,32 @@ class Pages:
             paths, problem = [], getattr(exc, "message", str(exc))
         if request.method == "POST" and not problem:
             return RedirectResponse("/templates", status_code=303)
-        return self.render("templates.html", request, ws=self.ws, paths=[self._rel(p) for p in paths],
-                           problem=problem)
+        return await self._templates_page(request, paths, problem)
+
+    async def _templates_page(self, request: Request, paths=None, problem: str = "", forms_problem: str = "",
+                              status: int = 200):
+        if paths is None:
+            paths = await run_in_threadpool(self.ws.templates, False)
+        ds, _ = await run_in_threadpool(self._checked)
+        choices = await run_in_threadpool(views.form_choices, ds, self.ws.std, self.ws.today())
+        forms = self.ws.forms
+        written = [(self._rel(p), p.name) for p in (forms.written if forms else []) if p.is_file()]
+        archive = self._rel(forms.archive) if forms and forms.archive and forms.archive.is_file() else ""
+        return self.render("templates.html", request, status=status, ws=self.ws, paths=[self._rel(p) for p in paths],
+                           problem=problem, forms_problem=forms_problem, choices=choices, forms=forms,
+                           written=written, archive=archive, form_name=self.ws.std.workbook("rectification").name,
+                           checked=ds is not None and not ds.errors)
+
+    async def rectification_forms(self, request: Request):
+        """生成整改进展表: every organisation with an open problem, or the one chosen; then the 模板 page."""
+        form = await request.form()
+        org = str(form.get("org") or "").strip()
+        try:
+            await run_in_threadpool(self.ws.rectification_forms, org)
+        except (Busy, XunchaError) as exc:
+            return await self._templates_page(request, forms_problem=getattr(exc, "message", str(exc)),
+                                              status=409 if isinstance(exc, Busy) else 400)
+        return RedirectResponse("/templates#rectification-forms", status_code=303)
 
     async def rollup(self, request: Request):
         """The city's page: the packages under a folder (default: the inputs) and the last roll-up."""
@@ -306,6 +338,7 @@ def create_app(ws: Workspace, port: int, token: str):
         Route("/run", pages.start_run, methods=["POST"]),
         Route("/run/status", pages.status),
         Route("/templates", pages.templates, methods=["GET", "POST"]),
+        Route("/templates/rectification", pages.rectification_forms, methods=["POST"]),
         Route("/rollup", pages.rollup, methods=["GET"]),
         Route("/rollup", pages.start_rollup, methods=["POST"]),
         Route("/download/{path:path}", pages.download),

@@ -98,6 +98,7 @@ class Workspace:
         self.check_problem = ""  # why the last check could not write its report (file open in Excel…)
         self.run: RunState | None = None  # the current or last run
         self.rollup: RollupState | None = None  # the last roll-up
+        self.forms: engine.FormsRun | None = None  # the last 整改进展表 written from the 模板 page
         self._fingerprint: tuple | None = None
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
@@ -305,6 +306,19 @@ class Workspace:
         self._hold()
         try:
             return engine.write_templates(folder, self.std)
+        finally:
+            self._lock.release()
+
+    # ------------------------------------------------------------------ the rectification forms
+
+    def rectification_forms(self, org: str = "") -> engine.FormsRun:
+        """Write the 整改进展表 and problem lists (all organisations, or ``org``) as the
+        rectification-forms command does, into the outputs folder; keep the run for the page."""
+        self._hold()
+        try:
+            self.forms = engine.rectification_forms(self.inputs, self.outputs, self.std, org=org or None,
+                                                    today=self.today(), cache=self.cache)
+            return self.forms
         finally:
             self._lock.release()
 

@@ -149,6 +149,21 @@ def submissions(ds: Dataset, std: Standard, as_of: dt.date) -> Submissions:
     return Submissions(as_of, True, status_.term, len(status_.submissions), status_.received, missing, where)
 
 
+def returns_owed(ds: Dataset, std: Standard, as_of: dt.date) -> list[str]:
+    """Who owes a 整改进展表 as of ``as_of`` (rectification.md §4), e.g.
+    县供水公司（十四届第3轮，整改时限2020年10月31日）."""
+    deadline = std.sheet("progress").header("deadline")
+    return [f"{r.org}（{r.term}第{r.round}轮{f'，{deadline}{cn_date(r.earliest)}' if r.earliest else ''}）"
+            for r in engine.returns_owed(ds, std, as_of) if r.owes]
+
+
+def form_choices(ds: Dataset | None, std: Standard, as_of: dt.date) -> list[str]:
+    """The organisations the 模板 page offers for 生成整改进展表: those with a problem still open."""
+    if ds is None or ds.errors or not ds.sources:
+        return []
+    return list(dict.fromkeys(f.org for f in engine.forms_available(ds, std, as_of)))
+
+
 # ---------------------------------------------------------------- 统计 results
 
 def lights(report) -> Table:
@@ -185,6 +200,7 @@ def results(run, outputs: Path) -> dict | None:
         return None
     from ..render.tables import overview
     from ..render.tables_coverage import coverage, uninspected
+    from ..render.tables_ledger import returns
     from ..render.tables_plan import submissions as submissions_table
 
     result = run.result
@@ -195,7 +211,7 @@ def results(run, outputs: Path) -> dict | None:
             "overview": overview(report), "coverage": coverage(report), "uninspected": uninspected(report),
             "submissions": submissions_table(report),
             "submissions_open": report.plan is None or bool(report.plan.missing),  # folded when all submitted
-            "lights": lights(report), "overdue": overdue(report),
+            "lights": lights(report), "overdue": overdue(report), "returns": returns(report),
             "charts": [files.relative_url(outputs, p) for p in charts],
             "files": [(files.relative_url(outputs, p), p.name) for p in written if p.is_file()],
             "folder": result.out_dir}
