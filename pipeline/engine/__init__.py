@@ -16,12 +16,12 @@ from importlib import import_module
 _WHERE = {
     "standard": "start", "period_of": "start", "run_period": "start", "export_package": "start",
     "CHECK_REPORT_NAME": "api", "ROLLUP_ERRORS": "api", "ExportRun": "api", "PeriodRun": "api",
-    "RollupRun": "api", "add_explanation": "api", "check_inputs": "api", "input_paths": "api",
+    "RollupRun": "api", "add_explanation": "forms", "check_inputs": "api", "input_paths": "api",
     "list_packages": "api", "run_rollup": "api", "statistics": "api", "submissions": "api",
-    "write_check_report": "api", "write_city_sample": "api", "write_crash_log": "api", "write_sample": "api",
-    "write_templates": "api", "write_schema": "api", "FormsRun": "api", "rectification_forms": "api",
-    "forms_available": "api",
-    "returns_owed": "api",
+    "write_check_report": "api", "write_city_sample": "forms", "write_crash_log": "api", "write_sample": "forms",
+    "write_templates": "forms", "write_schema": "forms", "FormsRun": "forms", "rectification_forms": "forms",
+    "forms_available": "forms",
+    "returns_owed": "forms",
     "ReadCache": "cache", "load_dataset": "load", "Notify": "messages", "finding_line": "messages",
     # What the workbench's pages show besides the runs' results: facts of the stages below,
     # named here so that the faces import nothing but the engine and the records it returns.
