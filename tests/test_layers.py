@@ -83,3 +83,13 @@ def test_import_linter_contracts_kept():
     done = subprocess.run([exe, "--no-cache"], cwd=ROOT, capture_output=True, text=True, encoding="utf-8")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "4 kept, 0 broken" in done.stdout
+
+
+def test_the_checks_module_the_engine_imports_late_exists_and_checks():
+    """engine/load.py imports the checks by name while the pool reads (runner.map_chunks'
+    ``meanwhile``): the name must be the module that has ``check``."""
+    from importlib import import_module
+
+    from pipeline.engine import load
+
+    assert callable(import_module(load.CHECKS).check)

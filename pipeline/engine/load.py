@@ -1,17 +1,18 @@
 """Loading a folder of workbooks: discover -> read (in chunks) -> combine -> check, into one Dataset.
 
 Which chunks run in worker processes is the runner's decision (``runner.map_chunks``);
-reading (``read.load``) and checking (``check.validate``) do not know.
+reading (``read.load``) and checking (``check.validate``) do not know. The checks (and pandera
+with them) are imported while the pool reads, so that their import costs no time of its own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from importlib import import_module
 from pathlib import Path
 
 from ..check.explain import match_explanations
-from ..check.validate import check
 from ..explanations import in_order
 from ..model import Dataset
 from ..read.discover import discover, relative_name
@@ -22,6 +23,7 @@ from .cache import ReadCache
 from .runner import map_chunks, stage
 
 Progress = Callable[[int, int], None]  # (files done, files in all)
+CHECKS = "pipeline.check.validate"  # imported while the pool reads (see the module's docstring)
 
 
 def load_dataset(inputs: Path, std: Standard, progress: Progress | None = None, exclude: tuple[Path, ...] = (),
@@ -45,13 +47,14 @@ def load_dataset(inputs: Path, std: Standard, progress: Progress | None = None, 
             parts = [load_chunk(jobs, std, reader=cache.read, on_file=advance)]
         else:
             parts = map_chunks(partial(load_chunk, std=std), jobs, on_done=advance,
-                               local=partial(load_chunk, std=std, on_file=advance))
+                               local=partial(load_chunk, std=std, on_file=advance),
+                               meanwhile=partial(import_module, CHECKS))
     with stage("combine, rounds"):
         part = combine(parts)
         inherit_group(part.frames, part.blanks, std)
         attach_rounds(part.frames, std)
     with stage("check"):
-        found, tables = check(part.frames, part.blanks, part.findings, part.reads, std)
+        found, tables = import_module(CHECKS).check(part.frames, part.blanks, part.findings, part.reads, std)
     findings += part.findings + found
     explained, about = match_explanations(part.frames.get("explanations"), findings, std)
     findings += about

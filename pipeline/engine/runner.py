@@ -299,14 +299,18 @@ def _pool_worker(parent: int) -> None:
 
 
 def map_chunks(fn: Callable, items: list, on_done: Callable[[int], None] | None = None,
-               local: Callable | None = None) -> list:
+               local: Callable | None = None, meanwhile: Callable[[], object] | None = None) -> list:
     """``fn`` over chunks of ``items`` (one per file), results in order: a process pool when
     there are at least POOL_MIN_FILES items, two cores and this is the main thread; else one
     call in-process, of ``local`` when given (e.g. ``fn`` reporting each file as it goes).
-    In the pool ``on_done(n)`` is called as each chunk of ``n`` items is done."""
+    In the pool ``on_done(n)`` is called as each chunk of ``n`` items is done. ``meanwhile()``
+    runs in this process while the pool works (or after the in-process call)."""
     if len(items) < POOL_MIN_FILES or not can_fork():
         with no_gc():
-            return [(local or fn)(items)]
+            results = [(local or fn)(items)]
+        if meanwhile is not None:
+            meanwhile()
+        return results
     workers = os.cpu_count() or 2
     size = max(CHUNK_FILES, -(-len(items) // (workers * TASKS_PER_WORKER)))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
@@ -314,7 +318,10 @@ def map_chunks(fn: Callable, items: list, on_done: Callable[[int], None] | None 
     ctx = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_pool_worker,
                              initargs=(os.getpid(),)) as pool:
-        for chunk, result in zip(chunks, pool.map(fn, chunks)):
+        mapped = pool.map(fn, chunks)
+        if meanwhile is not None:
+            meanwhile()
+        for chunk, result in zip(chunks, mapped):
             results.append(result)
             if on_done is not None:
                 on_done(len(chunk))
