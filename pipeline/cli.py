@@ -274,17 +274,17 @@ def _progress():
     """A progress callback drawing a tqdm bar on a terminal (None elsewhere)."""
     if not sys.stderr.isatty():
         return None
-    bar = {}
+    bar = None
 
     def update(done: int, total: int) -> None:
-        if "bar" not in bar:
+        nonlocal bar
+        if bar is None:
             from tqdm import tqdm
 
-            bar["bar"] = tqdm(total=total, desc="读取工作簿", unit="份", file=sys.stderr)
-        b = bar["bar"]
-        b.update(done - b.n)
+            bar = tqdm(total=total, desc="读取工作簿", unit="份", file=sys.stderr)
+        bar.update(done - bar.n)
         if done >= total:
-            b.close()
+            bar.close()
 
     return update
 
@@ -316,26 +316,20 @@ def _schema(args, engine) -> int:
 
 
 def _validate(args, engine) -> int:
-    from .engine.messages import summary_lines
-
     std = engine.standard(args.schemas)
     ds = engine.check_inputs(args.inputs, args.outputs, std, progress=_progress())
     report = engine.write_check_report(ds, std, args.outputs)
-    for line in summary_lines(ds, report):
+    for line in engine.summary_lines(ds, report):
         _say(line)
     return EXIT_INPUT_ERRORS if ds.errors else EXIT_OK
 
 
 def _period(args, engine) -> int:
-    period = engine.period_of(args.command, args.year if args.command == "annual" else args.month)
-    engine.run_period(period, args.inputs, args.outputs, engine.standard(args.schemas), notify=_say,
-                      progress=_progress(), skip_invalid=args.skip_invalid)
-    return EXIT_OK
-
-
-def _report(args, engine) -> int:
-    """Any period of the one grammar (spec periods.md): the period's statistics, as annual/monthly."""
-    period = engine.period_of("report", args.period, args.as_of)
+    """annual, monthly, and report (any period of the one grammar, spec periods.md): the period's statistics."""
+    if args.command == "report":
+        period = engine.period_of("report", args.period, args.as_of)
+    else:
+        period = engine.period_of(args.command, args.year if args.command == "annual" else args.month)
     engine.run_period(period, args.inputs, args.outputs, engine.standard(args.schemas), notify=_say,
                       progress=_progress(), skip_invalid=args.skip_invalid)
     return EXIT_OK
@@ -375,6 +369,6 @@ def _rectification_forms(args, engine) -> int:
 
 
 COMMANDS = {"template": _template, "sample": _sample, "schema": _schema, "validate": _validate, "annual": _period,
-            "monthly": _period, "report": _report, "export": _export, "rollup": _rollup,
+            "monthly": _period, "report": _period, "export": _export, "rollup": _rollup,
             "rectification-forms": _rectification_forms}
 

@@ -20,9 +20,9 @@ _WHERE = {
     "list_packages": "api", "run_rollup": "api", "statistics": "api", "submissions": "api",
     "write_check_report": "api", "write_city_sample": "forms", "write_crash_log": "api", "write_sample": "forms",
     "write_templates": "forms", "write_schema": "forms", "FormsRun": "forms", "rectification_forms": "forms",
-    "forms_available": "forms",
-    "returns_owed": "forms",
-    "ReadCache": "cache", "load_dataset": "load", "Notify": "messages", "finding_line": "messages",
+    "forms_available": "forms", "returns_owed": "forms",
+    "ReadCache": "cache", "load_dataset": "load",
+    "Notify": "messages", "finding_line": "messages", "summary_lines": "messages",
     # What the workbench's pages show besides the runs' results: facts of the stages below,
     # named here so that the faces import nothing but the engine and the records it returns.
     "explanation_rows": "facts", "min_length": "facts", "SPREADSHEET_SUFFIXES": "facts", "LEDGER_ORDER": "facts",

@@ -93,6 +93,15 @@ def write_check_report(ds: Dataset, std: Standard, outputs: Path) -> Path:
         return _write_check_report(ds, std, Path(outputs) / CHECK_REPORT_NAME)
 
 
+def refuse_errors(ds: Dataset, std: Standard, outputs: Path, notify: Notify, message: str) -> None:
+    """With errors in ``ds``: write the check report at ``outputs/校验报告.xlsx``, tell what was
+    found and raise InputErrors(``message``); without, nothing."""
+    if ds.errors:
+        report = write_check_report(ds, std, outputs)
+        tell(notify, summary_lines(ds, report))
+        raise InputErrors(message)
+
+
 def input_paths(inputs: Path, outputs: Path) -> tuple[list[Path], list]:
     """The workbooks a check would read under ``inputs`` and the files it would skip."""
     paths, skipped, _ = discover(Path(inputs), (Path(outputs),))
@@ -133,10 +142,8 @@ def statistics(period: Period, ds: Dataset, std: Standard, outputs: Path, *, not
     """The statistics of ``period`` over the checked ``ds``, written under ``outputs/<period folder>/``
     (``run_period`` after its check; the benchmark's floor)."""
     outputs = Path(outputs)
-    if ds.errors and not skip_invalid:
-        report = write_check_report(ds, std, outputs)
-        tell(notify, summary_lines(ds, report))
-        raise InputErrors(INPUT_ERRORS)
+    if not skip_invalid:
+        refuse_errors(ds, std, outputs, notify, INPUT_ERRORS)
     if ds.errors:
         ds = drop_invalid(ds, std)
     period = resolve_term(period, registry_terms(ds))
@@ -173,8 +180,8 @@ def registry_terms(ds: Dataset) -> list[tuple[str, dt.date, dt.date]]:
     terms = ds.tables.get("terms")
     if terms is None or terms.empty:
         return []
-    return [(t, to_date(s), to_date(e)) for t, s, e in zip(terms["term"], terms["start"], terms["end"], strict=True)
-            if isinstance(t, str) and to_date(s) and to_date(e)]
+    spans = ((t, to_date(s), to_date(e)) for t, s, e in zip(terms["term"], terms["start"], terms["end"], strict=True))
+    return [(t, start, end) for t, start, end in spans if isinstance(t, str) and start and end]
 
 
 def _build_report(ds: Dataset, std: Standard, period: Period, today: dt.date | None = None) -> Report:
@@ -297,6 +304,7 @@ def run_rollup(period: Period, inputs: Path, outputs: Path, std: Standard, *, no
         report = write_check_report(ds, std, outputs)
         tell(notify, lines(ds, report))
         return RollupRun(city, ds, None, None, [report])
+
     def check_report(folder: Path) -> Path:  # written into the roll-up's folder with the rest
         return _write_check_report(ds, std, folder / CHECK_REPORT_NAME)
 

@@ -19,7 +19,6 @@ from ..authoring.sample import write_sample as _write_sample
 from ..authoring.sample_city import CITY
 from ..authoring.sample_city import write_city_sample as _write_city_sample
 from ..check.schema_export import write_schema_yaml
-from ..errors import InputErrors
 from ..findings import Finding
 from ..model import Dataset
 from ..output import RECTIFICATION_FOLDER, RECTIFICATION_ZIP_NAME, final_path, staged_folder, write_bytes
@@ -27,9 +26,9 @@ from ..standard import Standard
 from ..stats.aggregate import info_item
 from ..stats.returns import ReturnDue, return_status
 from ..stats.selection import Frames
-from .api import check_inputs, write_check_report
+from .api import check_inputs, refuse_errors
 from .cache import ReadCache
-from .messages import Notify, quiet, summary_lines, tell
+from .messages import Notify, quiet
 
 # ---------------------------------------------------------------- the rectification loop
 
@@ -59,10 +58,7 @@ def rectification_forms(inputs: Path, outputs: Path, std: Standard, *, term: str
     problem at all is a UsageError."""
     today = today or dt.date.today()
     ds = check_inputs(inputs, outputs, std, cache=cache)
-    if ds.errors:
-        report = write_check_report(ds, std, outputs)
-        tell(notify, summary_lines(ds, report))
-        raise InputErrors(FORMS_ERRORS.format(form=std.workbook("rectification").name))
+    refuse_errors(ds, std, outputs, notify, FORMS_ERRORS.format(form=std.workbook("rectification").name))
     frames = Frames.from_dataset(ds, std)
     if org and not (frames.problems["org"] == org).any():
         raise unknown_org(frames, org)

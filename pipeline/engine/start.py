@@ -63,17 +63,20 @@ def _warm_charts() -> None:
         warm_up()
 
 
+def _with_charts_child(name: str, period: Period, inputs: Path, outputs: Path, std: Standard, **options):
+    """``api.<name>(period, inputs, outputs, std, **options)`` with the charts child forked first
+    (on a small run), the statistics imported only then."""
+    with runner.prepared(_warm_charts, parallel=runner.few_workbooks(inputs, outputs)) as charts:
+        from . import api
+
+        return getattr(api, name)(period, inputs, outputs, std, charts=charts, **options)
+
+
 def run_period(period: Period, inputs: Path, outputs: Path, std: Standard, **options):
     """Read and check ``inputs``, then write the statistics of ``period`` (``api.run_period``)."""
-    with runner.prepared(_warm_charts, parallel=runner.few_workbooks(inputs, outputs)) as charts:
-        from .api import run_period as run
-
-        return run(period, inputs, outputs, std, charts=charts, **options)
+    return _with_charts_child("run_period", period, inputs, outputs, std, **options)
 
 
 def export_package(period: Period, inputs: Path, outputs: Path, std: Standard, **options):
     """The period's run, then the county's package (``api.export_package``)."""
-    with runner.prepared(_warm_charts, parallel=runner.few_workbooks(inputs, outputs)) as charts:
-        from .api import export_package as export
-
-        return export(period, inputs, outputs, std, charts=charts, **options)
+    return _with_charts_child("export_package", period, inputs, outputs, std, **options)

@@ -20,19 +20,18 @@ from ..errors import XunchaError
 from ..explanations import Key, explanation_key
 from ..model import Dataset
 from ..output import METRICS_NAME, TEMPLATES_FOLDER
+from ..periods import KIND_NAMES
 from ..standard import Standard
 from . import files
 
 # What the 统计 page offers (periods.md §1): each kind of period, then 上报包 (export: any period but a
 # term); the hint of each is the period box's placeholder.
-KINDS = {"annual": "年度统计", "monthly": "月度统计", "quarterly": "季度统计", "half-year": "半年统计",
-         "term": "届次统计", "range": "自定义期间统计", "export": "上报包"}
+KINDS = {**KIND_NAMES, "export": "上报包"}
 HINTS = {"annual": "如 2020", "monthly": "如 2020-06", "quarterly": "如 2020Q2 或 2020年第二季度",
          "half-year": "如 2020H1 或 2020年上半年", "term": "如 十四届", "range": "如 2020-03-01~2020-08-31",
          "export": "如 2020、2020-06 或 2020Q2"}
 # What the 汇总 page offers: the kinds a package can be of ("" = any: the period text decides).
-ROLLUP_KINDS = {"annual": "年度汇总", "monthly": "月度汇总", "quarterly": "季度汇总", "half-year": "半年汇总",
-                "range": "自定义期间汇总"}
+ROLLUP_KINDS = {kind: name.replace("统计", "汇总") for kind, name in KIND_NAMES.items() if kind != "term"}
 LOCK_WAIT_SECONDS = 120  # a check or an upload in progress is waited for, a run is not
 BUSY = "正在进行统计，请等它完成后再操作（本页会自动更新）。"
 
